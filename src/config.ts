@@ -23,6 +23,8 @@ export interface Route {
 
 export type PublishMode = "card" | "relay";
 
+export type LogLevel = "info" | "warn" | "error" | "silent";
+
 export interface Config {
   defaultStream: string;
   debounceMs: number;
@@ -34,6 +36,7 @@ export interface Config {
   routes: Route[];
   repinUserIds: number[];
   publishMode: PublishMode;
+  logLevel: LogLevel;
   githubWebhookSecret: string;
   telegramBotToken: string;
   telegramWebhookSecret: string;
@@ -95,6 +98,11 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     throw new ConfigError("PUBLISH_MODE", `"${publishMode}" must be "card" or "relay"`);
   }
 
+  const logLevel = readString(vars, "LOG_LEVEL") || "info";
+  if (logLevel !== "info" && logLevel !== "warn" && logLevel !== "error" && logLevel !== "silent") {
+    throw new ConfigError("LOG_LEVEL", `"${logLevel}" must be info, warn, error or silent`);
+  }
+
   const telegramWebhookSecret = readString(vars, "TELEGRAM_WEBHOOK_SECRET");
   if (telegramWebhookSecret !== "" && !TELEGRAM_SECRET_TOKEN.test(telegramWebhookSecret)) {
     throw new ConfigError("TELEGRAM_WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
@@ -111,6 +119,7 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     routes: readRoutes(vars),
     repinUserIds: readUserIds(vars, "REPIN_USER_IDS"),
     publishMode,
+    logLevel,
     githubWebhookSecret: readString(vars, "GITHUB_WEBHOOK_SECRET"),
     telegramBotToken: readString(vars, "TELEGRAM_BOT_TOKEN"),
     telegramWebhookSecret,

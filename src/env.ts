@@ -1,5 +1,6 @@
 /** Reads the validated Config from the Worker's Env once per isolate. */
 import { type Config, parseConfig } from "./config.ts";
+import { setLogLevel } from "./log.ts";
 
 const cache = new WeakMap<object, Config>();
 
@@ -9,6 +10,7 @@ export function getConfig(env: Env): Config {
   if (config === undefined) {
     config = parseConfig(env as unknown as Record<string, unknown>);
     cache.set(env, config);
+    setLogLevel(config.logLevel);
   }
   return config;
 }

@@ -23,7 +23,18 @@ export interface LogFields {
   [key: string]: unknown;
 }
 
+export type LogLevel = "info" | "warn" | "error" | "silent";
+
+const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
+let threshold: LogLevel = "info";
+
+/** Sets the lowest level written, from the LOG_LEVEL var. */
+export function setLogLevel(level: LogLevel): void {
+  threshold = level;
+}
+
 export function log(fields: LogFields): void {
+  if (RANK[fields.level ?? "info"] < RANK[threshold]) return;
   const line = JSON.stringify({ at: new Date().toISOString(), level: "info", ...fields });
   if (fields.level === "error") console.error(line);
   else if (fields.level === "warn") console.warn(line);

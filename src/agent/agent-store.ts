@@ -111,13 +111,8 @@ export class AgentStore {
 
   /** Records a delivery id; returns false when it was seen before. */
   rememberDelivery(id: string, event: string, receivedAt: number): boolean {
-    const inserted = this.#sql.exec(
-      `INSERT OR IGNORE INTO deliveries (id, event, received_at) VALUES (?, ?, ?)`,
-      id,
-      event,
-      receivedAt,
-    ).rowsWritten;
-    if (inserted === 0) return false;
+    if (this.hasDelivery(id)) return false;
+    this.#sql.exec(`INSERT INTO deliveries (id, event, received_at) VALUES (?, ?, ?)`, id, event, receivedAt);
 
     // Forget the oldest ids in batches, so the table stays between the limit and 10% over it.
     const seq = this.#sql.exec<{ seq: number }>(`SELECT last_insert_rowid() AS seq`).one().seq;
