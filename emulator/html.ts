@@ -143,7 +143,7 @@ export function parseHtml(html: string): ParsedText {
     // An end tag closes the innermost open tag; its name is optional, as in `</>`.
     if (open.length === 0) throw new HtmlParseError(`Unexpected end tag at byte offset ${tagStart}`);
     while (i < bytes.length && !isSpace(bytes[i]) && bytes[i] !== GT) i++;
-    const endName = decodeUtf8(bytes, tagStart + 2, i);
+    const endName = decodeUtf8(bytes, tagStart + 2, i).toLowerCase();
     while (i < bytes.length && isSpace(bytes[i])) i++;
     if (bytes[i] !== GT) throw new HtmlParseError(`Unclosed end tag at byte offset ${tagStart}`);
     i++;
@@ -202,7 +202,7 @@ function parseStartTag(bytes: Uint8Array, tagStart: number, open: OpenTag[], utf
       while (i < bytes.length && isSpace(bytes[i])) i++;
       if (i >= bytes.length) throw new HtmlParseError(`Unclosed start tag "${name}" at byte offset ${tagStart}`);
       [value, i] = readAttributeValue(bytes, i);
-    } else if (bytes[i] !== GT && !(attribute === "expandable" && name === "blockquote")) {
+    } else if (!(attribute === "expandable" && name === "blockquote")) {
       throw new HtmlParseError(
         `Expected equal sign in declaration of an attribute of the tag "${name}" at byte offset ${tagStart}`,
       );
