@@ -11,6 +11,8 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** True when RunOptions.timeoutMs stopped the process. */
+  timedOut: boolean;
 }
 
 export interface RunOptions {
@@ -55,7 +57,14 @@ export function runTool(command: string, args: string[], options: RunOptions): P
       stderr += chunk;
     });
 
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), options.timeoutMs);
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGINT");
+          }, options.timeoutMs);
 
     child.on("error", (error: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
@@ -67,7 +76,7 @@ export function runTool(command: string, args: string[], options: RunOptions): P
     });
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
     });
   });
 }

@@ -71,6 +71,11 @@ export function editWranglerConfig(root: string, path: Array<string | number>, v
   writeFileSync(file, applyEdits(text, edits));
 }
 
+/** Writes back wrangler.jsonc text saved before an edit, undoing the edit exactly. */
+export function restoreWranglerConfig(root: string, text: string): void {
+  writeFileSync(join(root, WRANGLER_CONFIG), text);
+}
+
 /** Validates a stage name; it becomes a git branch suffix, an env key and part of a Worker name. */
 export function assertStageName(name: string): void {
   if (!/^[a-z][a-z0-9-]{0,40}$/.test(name) || name.endsWith("-")) {

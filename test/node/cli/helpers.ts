@@ -155,3 +155,37 @@ export function parseJson(run: CliRun): Record<string, unknown> {
     throw new Error(`stdout is not one JSON document:\n${run.stdout}\nstderr:\n${run.stderr}`);
   }
 }
+
+/**
+ * Creates a throwaway project: a copy of the repository's wrangler.jsonc (comments included) in a
+ * temporary folder with its own `git init` and one commit. Tests never touch the real checkout.
+ */
+export async function tempProject(options: { wranglerText?: string } = {}): Promise<{ root: string; git(args: string[]): Promise<string> }> {
+  const root = tempDir("project");
+  writeFileSync(join(root, "wrangler.jsonc"), options.wranglerText ?? readFileSync(join(REPO_ROOT, "wrangler.jsonc"), "utf8"));
+  writeFileSync(join(root, "README.md"), "temporary tgk project for CLI tests\n");
+  const git = (args: string[]): Promise<string> =>
+    new Promise((resolvePromise, reject) => {
+      const child = spawn("git", ["-c", "user.name=tgk test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: root });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      child.on("close", (code) => (code === 0 ? resolvePromise(stdout.trim()) : reject(new Error(`git ${args.join(" ")} failed: ${stderr}`))));
+    });
+  await git(["init", "--quiet", "--initial-branch", "main"]);
+  await git(["add", "."]);
+  await git(["commit", "--quiet", "-m", "Start"]);
+  return { root, git };
+}
+
+/** Environment for CLI runs in a temp project: fakes first on PATH and a git identity for commits. */
+export function projectEnv(tools: FakeTools): Record<string, string> {
+  return {
+    PATH: tools.path,
+    GIT_AUTHOR_NAME: "tgk test",
+    GIT_AUTHOR_EMAIL: "test@example.invalid",
+    GIT_COMMITTER_NAME: "tgk test",
+    GIT_COMMITTER_EMAIL: "test@example.invalid",
+  };
+}
