@@ -26,7 +26,7 @@ export default defineConfig({
                 DEBOUNCE_MS: "150",
                 MAX_WAIT_MS: "1500",
                 // Alarms still running when a test file ends would log into a closed test runner.
-                LOG_LEVEL: "silent",
+                LOG_LEVEL: process.env.TGK_TEST_LOG_LEVEL ?? "silent",
               },
             },
           })),

@@ -26,6 +26,7 @@ export interface Card {
 
 interface Limits {
   open: number;
+  checks: number;
   closed: number;
   pushes: number;
   deployments: number;
@@ -35,10 +36,10 @@ interface Limits {
 
 /** Tried in order until the card fits; the last one fits any state the agent keeps. */
 const LIMIT_STEPS: Limits[] = [
-  { open: 15, closed: 3, pushes: 5, deployments: 4, issues: 5, title: 90 },
-  { open: 10, closed: 3, pushes: 3, deployments: 3, issues: 3, title: 60 },
-  { open: 6, closed: 2, pushes: 2, deployments: 2, issues: 2, title: 40 },
-  { open: 3, closed: 1, pushes: 1, deployments: 1, issues: 1, title: 24 },
+  { open: 15, checks: 3, closed: 3, pushes: 5, deployments: 4, issues: 5, title: 90 },
+  { open: 10, checks: 2, closed: 3, pushes: 3, deployments: 3, issues: 3, title: 60 },
+  { open: 6, checks: 1, closed: 2, pushes: 2, deployments: 2, issues: 2, title: 40 },
+  { open: 3, checks: 1, closed: 1, pushes: 1, deployments: 1, issues: 1, title: 24 },
 ];
 
 const CHECK_LABEL: Record<CheckState, string> = {
@@ -73,6 +74,7 @@ function buildLines(stream: string, state: StreamState, limits: Limits): Line[] 
     pullRequestSection(state, limits, showRepository),
     closedSection(state, limits, showRepository),
     pushSection(state, limits, showRepository),
+    checkSection(state, limits),
     releaseSection(state),
     deploymentSection(state, limits, showRepository),
     issueSection(state, limits, showRepository),
@@ -172,6 +174,28 @@ function pushSection(state: StreamState, limits: Limits, showRepository: boolean
     lines.push(line);
   }
   return [...lines, ...moreLine(pushes.length, limits.pushes)];
+}
+
+const CHECK_ICON: Record<CheckState, string> = { success: "✅", failure: "❌", pending: "⏳", neutral: "⚪" };
+
+/** Checks on commits that no open pull request shows, such as the default branch after a merge. */
+function checkSection(state: StreamState, limits: Limits): Line[] {
+  const shownOnPullRequests = new Set(state.pull_requests.filter((p) => p.state === "open").map((p) => p.head_sha));
+  const commits = Object.entries(state.checks)
+    .filter(([sha, checks]) => !shownOnPullRequests.has(sha) && checks.length > 0)
+    .map(([sha, checks]) => ({ sha, checks, at: Math.max(...checks.map((c) => c.updated_at)) }))
+    .sort((a, b) => b.at - a.at || a.sha.localeCompare(b.sha));
+  if (commits.length === 0) return [];
+
+  const lines: Line[] = [[{ text: "Checks", bold: true }]];
+  for (const commit of commits.slice(0, limits.checks)) {
+    const state = rollUpChecks(commit.checks) ?? "neutral";
+    const names = [...commit.checks].sort((a, b) => a.name.localeCompare(b.name));
+    const link = names.find((c) => c.state === state)?.html_url ?? names[0]?.html_url;
+    const label = names.map((c) => truncate(c.name, 30)).slice(0, 3).join(", ") + (names.length > 3 ? ` +${names.length - 3}` : "");
+    lines.push([`${CHECK_ICON[state]} `, { text: commit.sha.slice(0, 7), code: true, href: link }, ` ${label}: ${state}`]);
+  }
+  return [...lines, ...moreLine(commits.length, limits.checks)];
 }
 
 function releaseSection(state: StreamState): Line[] {

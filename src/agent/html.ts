@@ -33,10 +33,12 @@ function isWebUrl(value: string | undefined): value is string {
 function renderSegment(segment: string | Segment): string {
   if (typeof segment === "string") return escapeHtml(segment);
   let html = escapeHtml(segment.text);
-  if (segment.code) html = `<code>${html}</code>`;
+  const link = isWebUrl(segment.href);
+  // Telegram shows code spans as monospace blocks that cannot be tapped, so a link drops the code style.
+  if (segment.code && !link) html = `<code>${html}</code>`;
   if (segment.italic) html = `<i>${html}</i>`;
   if (segment.bold) html = `<b>${html}</b>`;
-  if (isWebUrl(segment.href)) html = `<a href="${escapeHtml(segment.href)}">${html}</a>`;
+  if (link) html = `<a href="${escapeHtml(segment.href!)}">${html}</a>`;
   return html;
 }
 

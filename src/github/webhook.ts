@@ -15,7 +15,7 @@ import { resolveStream } from "./routing.ts";
 import { checkSignature } from "./signature.ts";
 
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
-const EVENT_NAME = /^[a-z_]{1,64}$/;
+const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
 
 export async function handleGitHubWebhook(request: Request, env: Env, config: Config, pathStream: string | undefined): Promise<Response> {
   if (request.method !== "POST") {

@@ -23,8 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ title: `test ${name}`, type: "supergroup", is_forum: true, topics: [name] }),
     });
-    const chat = (await response.json()) as { id: number; topics: Array<{ message_thread_id: number }> };
-    const topic = chat.topics[0];
+    const chat = (await response.json()) as { id: number; topics: Array<{ message_thread_id: number; name: string }> };
+    const topic = chat.topics.find((t) => t.name === name);
     if (!response.ok || topic === undefined) throw new Error(`emulator could not create a chat for ${name}`);
     streams[name] = { chat_id: chat.id, message_thread_id: topic.message_thread_id };
   }

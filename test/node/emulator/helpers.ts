@@ -60,7 +60,7 @@ export async function start(seed: "sandbox" | "empty" = "sandbox"): Promise<Harn
 
 export type ReceivedUpdate = { headers: IncomingHttpHeaders; body: any };
 
-/** A webhook receiver on 127.0.0.1 that answers each request with the next status in `statuses`. */
+/** A webhook receiver on 127.0.0.1 that responds to each request with the next status in `statuses`. */
 export async function startReceiver(statuses: number[] = []): Promise<{ url: string; received: ReceivedUpdate[] }> {
   const received: ReceivedUpdate[] = [];
   const server = createServer((request, response) => {
