@@ -11,7 +11,7 @@ export type Seed = "sandbox" | "empty";
 export type CallRecord = {
   method: string;
   ok: boolean;
-  /** Null for a successful call and for a call that got no answer (hang, network fault). */
+  /** Null for a successful call and for a call that got no response (hang, network fault). */
   error_code: number | null;
   at: string;
   chat_id?: number;

@@ -1,6 +1,6 @@
 /**
  * Bot API error values and the description rules of the Bot API server (tdlib/telegram-bot-api,
- * Query.cpp): the code picks a prefix, and the first letter of the cause is lowercased unless the
+ * Query.cpp). The error code picks a prefix. The first letter of the cause is lowercased unless the
  * second character is `_` or upper case, so `TOPIC_CLOSED` stays as it is.
  */
 
@@ -17,7 +17,7 @@ const DESCRIPTION_PREFIX: Record<number, string> = {
   500: "Internal Server Error",
 };
 
-/** A failed Bot API call, answered as `{ ok: false, error_code, description, parameters? }`. */
+/** A failed Bot API call, sent to the client as `{ ok: false, error_code, description, parameters? }`. */
 export class BotApiError extends Error {
   readonly error_code: number;
   readonly description: string;

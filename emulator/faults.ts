@@ -12,7 +12,7 @@ export type Fault = {
   /** Keep the request open until reset or close. */
   hang?: boolean;
   delay_ms?: number;
-  /** Close the connection without an answer. */
+  /** Close the connection without sending a response. */
   network?: boolean;
 };
 
@@ -29,8 +29,8 @@ export class FaultQueue {
 
   /** Takes one use of the first fault matching the method, in the order they were added. */
   take(method: string): Fault | undefined {
-    const wanted = method.toLowerCase();
-    const fault = this.faults.find((candidate) => candidate.method === "*" || candidate.method.toLowerCase() === wanted);
+    const requested = method.toLowerCase();
+    const fault = this.faults.find((candidate) => candidate.method === "*" || candidate.method.toLowerCase() === requested);
     if (fault === undefined) return undefined;
 
     fault.remaining--;

@@ -4,7 +4,7 @@
  *
  * NOTE: like tdlib, an `&` that does not start a known entity (`&lt;` `&gt;` `&amp;` `&quot;` or a
  * numeric reference) is kept as a literal `&`, and a bare `>` is kept too. The Bot API
- * documentation asks clients to escape both, but the server does not reject them.
+ * documentation tells clients to escape both, but the server accepts them unescaped.
  */
 
 export type MessageEntity = {

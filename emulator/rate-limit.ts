@@ -1,6 +1,6 @@
 /**
- * The per-chat sending limit: at most N sends and edits to one chat in any 60 s window (Bot FAQ:
- * no more than 20 messages per minute to the same group; edits share the sending limit).
+ * The per-chat sending limit: at most N sends and edits to one chat in any 60 s window. The Bot
+ * FAQ allows no more than 20 messages per minute to the same group, and edits share that limit.
  */
 
 import { tooManyRequests } from "./errors.ts";

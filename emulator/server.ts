@@ -1,5 +1,5 @@
 /**
- * The emulator's HTTP server: `/bot<token>/<method>` answers like the Bot API server, and
+ * The emulator's HTTP server: `/bot<token>/<method>` responds like the Bot API server, and
  * `/__emulator/*` lets tests and the sandbox inspect and change the world.
  */
 
@@ -189,7 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-/** Turns anything thrown into a Telegram-style error; unexpected ones are logged and answered 500. */
+/** Turns anything thrown into a Telegram-style error; unexpected ones are logged and sent as 500. */
 function toApiError(error: unknown, where: string): BotApiError {
   if (error instanceof BotApiError) return error;
   if (error instanceof BodyTooLarge) return new BotApiError(413, "Request Entity Too Large");

@@ -1,6 +1,6 @@
 /**
  * Webhook settings and update delivery: POSTs each Update as JSON to the webhook URL with the
- * X-Telegram-Bot-Api-Secret-Token header, retrying non-2xx answers a few times.
+ * X-Telegram-Bot-Api-Secret-Token header, retrying non-2xx responses a few times.
  *
  * NOTE: Telegram keeps an undelivered update and retries it for hours. The emulator gives up after
  * WEBHOOK_MAX_ATTEMPTS and counts the update in pending_update_count, so a test sees the failure

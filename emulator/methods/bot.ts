@@ -51,7 +51,7 @@ export function getMyCommands(context: MethodContext): unknown {
   return context.emulator.commands.get(commandsKey(context)) ?? [];
 }
 
-/** Answers a callback query once; a second answer or an unknown id fails as in Telegram. */
+/** Marks a callback query answered; a second call or an unknown id fails as in Telegram. */
 export function answerCallbackQuery(context: MethodContext): unknown {
   const id = context.params.string("callback_query_id");
   const query = id === undefined ? undefined : context.emulator.callbackQueries.get(id);

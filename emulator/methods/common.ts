@@ -140,8 +140,8 @@ export type ThreadPlacement = { message_thread_id?: number; is_topic_message: bo
 
 /**
  * Places a new message from message_thread_id and the replied-to message. A forum topic gives
- * is_topic_message; a reply in General or a plain group carries the reply chain's root as its
- * thread id, which is not a topic and fails when passed back as message_thread_id.
+ * is_topic_message. A reply in General or a plain group carries the reply chain's root as its
+ * thread id. That root is not a topic, so passing it back as message_thread_id fails.
  *
  * NOTE: Telegram lets an administrator with can_manage_topics post in a closed topic, so the
  * emulator does too; everyone else gets TOPIC_CLOSED.

@@ -1,4 +1,4 @@
-/** The Bot API methods the emulator answers, looked up case-insensitively as the Bot API server does. */
+/** The Bot API methods the emulator implements, looked up case-insensitively as the Bot API server does. */
 
 import { answerCallbackQuery, getMe, getMyCommands, setMyCommands } from "./bot.ts";
 import { getChat, getChatAdministrators, getChatMember } from "./chats.ts";

@@ -17,7 +17,7 @@ function requirePinRights(context: MethodContext, chat: Chat): void {
  * disable_notification silences the notification only, so the service message is always posted.
  *
  * NOTE: pinning the message already on top of its list changes nothing and posts no second
- * service message; this follows how clients show it and is not confirmed against the server.
+ * service message. This follows what clients show and is not confirmed against the server.
  */
 export function pinChatMessage(context: MethodContext): unknown {
   const { world } = context.emulator;
