@@ -6,6 +6,8 @@ export type Fault = {
   /** A method name compared case-insensitively, or "*" for any method. */
   method: string;
   remaining: number;
+  /** When set, only calls for this chat_id match. */
+  chat_id?: number;
   error_code?: number;
   description?: string;
   parameters?: ResponseParameters;
@@ -27,10 +29,14 @@ export class FaultQueue {
     this.faults = [];
   }
 
-  /** Takes one use of the first fault matching the method, in the order they were added. */
-  take(method: string): Fault | undefined {
+  /** Takes one use of the first fault matching the method and chat, in the order they were added. */
+  take(method: string, chatId?: number): Fault | undefined {
     const requested = method.toLowerCase();
-    const fault = this.faults.find((candidate) => candidate.method === "*" || candidate.method.toLowerCase() === requested);
+    const fault = this.faults.find(
+      (candidate) =>
+        (candidate.method === "*" || candidate.method.toLowerCase() === requested) &&
+        (candidate.chat_id === undefined || candidate.chat_id === chatId),
+    );
     if (fault === undefined) return undefined;
 
     fault.remaining--;

@@ -89,14 +89,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
 
-    const fault = emulator.faults.take(name);
+    let params: Params | undefined;
+    try {
+      const body = await readBody(request);
+      params = await readParams(url.searchParams, request.headers["content-type"] ?? "", body);
+    } catch (error) {
+      const apiError = toApiError(error, name);
+      recordCall(name, { ok: false, error_code: apiError.error_code });
+      sendError(response, apiError);
+      return;
+    }
+
+    // Faults match on the method and, when the fault names one, the chat, so tests that share the
+    // emulator never take each other's faults. Faulted calls are recorded with their chat too.
+    const chatId = params.integer("chat_id");
+    const fault = emulator.faults.take(name, chatId !== undefined && !Number.isNaN(chatId) ? chatId : undefined);
     if (fault?.network === true) {
-      recordCall(name, { ok: false, error_code: null });
+      recordCall(name, { ok: false, error_code: null }, params);
       request.socket.destroy();
       return;
     }
     if (fault?.hang === true) {
-      recordCall(name, { ok: false, error_code: null });
+      recordCall(name, { ok: false, error_code: null }, params);
       hanging.add(request);
       return;
     }
@@ -110,15 +124,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (fault !== undefined && (fault.error_code !== undefined || fault.description !== undefined)) {
       const code = fault.error_code ?? 400;
       const error = new BotApiError(code, fault.description ?? formatDescription(code, ""), fault.parameters ?? {});
-      recordCall(name, { ok: false, error_code: code });
+      recordCall(name, { ok: false, error_code: code }, params);
       sendError(response, error);
       return;
     }
 
-    let params: Params | undefined;
     try {
-      const body = await readBody(request);
-      params = await readParams(url.searchParams, request.headers["content-type"] ?? "", body);
       if (method === undefined) throw NOT_FOUND;
 
       const outcome = method.handler({ emulator, params });

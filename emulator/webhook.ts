@@ -91,7 +91,11 @@ export class WebhookDelivery {
         status = undefined;
         this.recordError(describeFetchError(error));
       }
-      console.error(JSON.stringify({ event: "webhook_delivery_failed", update_id, attempt, status: status ?? null }));
+      const next = attempt < WEBHOOK_MAX_ATTEMPTS ? "retry" : "count as pending";
+      console.error(JSON.stringify({
+        event: "webhook_delivery_failed", update_id, attempt, status: status ?? null,
+        error: this.config.last_error_message, next,
+      }));
       if (this.closing.signal.aborted) return { update_id, delivered: false, status, attempts: attempt };
     }
 

@@ -49,6 +49,8 @@ function addFault(emulator: Emulator, body: Body): unknown {
   const count = optionalIntegerField(body, "count") ?? 1;
   if (count < 1) throw badRequest("Field \"count\" must be at least 1");
   const fault: Fault = { method, remaining: count };
+  const chatId = optionalIntegerField(body, "chat_id");
+  if (chatId !== undefined) fault.chat_id = chatId;
 
   const errorCode = optionalIntegerField(body, "error_code");
   if (errorCode !== undefined) fault.error_code = errorCode;
