@@ -67,8 +67,8 @@ export class Output {
       process.stderr.write(redact(`${label} ...`) + "\n");
       return {
         update: () => {},
-        succeed: (message) => process.stderr.write(redact(`${message ?? label}: done`) + "\n"),
-        fail: (message) => process.stderr.write(redact(`${message ?? label}: failed`) + "\n"),
+        succeed: (message) => process.stderr.write(redact(message ?? `${label}: done`) + "\n"),
+        fail: (message) => process.stderr.write(redact(message ?? `${label}: failed`) + "\n"),
       };
     }
 

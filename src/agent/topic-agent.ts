@@ -92,6 +92,9 @@ export class TopicAgent extends DurableObject<Env> {
     this.#updatePublish((r) => {
       r.forced = true;
       r.last_forced_at = now;
+      // A maintainer repins after fixing rights or reopening the topic, so the slow retry for those
+      // is skipped; Telegram's retry_after still holds.
+      if (r.last_error?.kind !== "rate_limited") delete r.retry_at;
     });
     const publishAt = await this.#schedule();
     return { accepted: true, publish_at: publishAt ?? now };
