@@ -136,13 +136,17 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-/** Waits until the stream's topic has exactly one pinned card whose text passes `matches`. */
+/**
+ * Waits until the stream's topic has settled on exactly one pinned card whose text passes `matches`
+ * and no other bot message (the replaced card is deleted after the new one is pinned).
+ */
 export async function waitForCard(stream: string, matches: (text: string) => boolean, timeoutMs = 8_000): Promise<TopicView> {
   return eventually(
     async () => {
       const view = await viewTopic(stream);
       const [card] = view.pinnedCards;
-      return view.pinnedCards.length === 1 && card !== undefined && matches(card.text) ? view : undefined;
+      const settled = view.pinnedCards.length === 1 && view.botMessages.length === 1;
+      return settled && card !== undefined && matches(card.text) ? view : undefined;
     },
     timeoutMs,
     `one pinned card in ${stream}`,
