@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// tgk: the maintainer CLI. It wraps wrangler and the Bot API so nobody has to call them by hand.
+// tgk: the maintainer CLI. It wraps wrangler and the Bot API so maintainers do not call them by hand.
 import { EXIT_OK, EXIT_USAGE, runCommand, type Command } from "./lib/command.ts";
 import { COMMANDS } from "./commands/index.ts";
 

@@ -86,7 +86,9 @@ async function checkTelegram(api: BotApi, streams: Record<string, StreamBinding>
       : ", no delivery error";
     const missingUpdates = ALLOWED_UPDATES.filter((update) => webhook.allowed_updates !== undefined && !webhook.allowed_updates.includes(update));
     const pointsAtHub = webhook.url.endsWith("/telegram");
-    const status: CheckStatus = !pointsAtHub || missingUpdates.length > 0 ? "fail" : webhook.last_error_message || webhook.pending_update_count > 0 ? "warn" : "ok";
+    let status: CheckStatus = "ok";
+    if (webhook.last_error_message || webhook.pending_update_count > 0) status = "warn";
+    if (!pointsAtHub || missingUpdates.length > 0) status = "fail";
     const problems = [
       pointsAtHub ? "" : "; the URL does not end in /telegram",
       missingUpdates.length > 0 ? `; allowed_updates lacks ${missingUpdates.join(", ")} (run \`tgk setup telegram\`)` : "",

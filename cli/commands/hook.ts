@@ -31,7 +31,7 @@ function isReviewState(value: string): value is ReviewState {
   return (REVIEW_STATES as readonly string[]).includes(value);
 }
 
-/** Sends requests `intervalMs` apart without waiting for earlier answers, then waits for all. */
+/** Sends requests `intervalMs` apart without waiting for earlier responses, then waits for all of them. */
 async function sendBurst<T>(count: number, intervalMs: number, send: (index: number) => Promise<T>): Promise<T[]> {
   const pending: Array<Promise<T>> = [];
   for (let index = 0; index < count; index += 1) {
@@ -66,7 +66,7 @@ export const hookSimulate: Command = {
     secret: { type: "string", valueName: "<secret>", description: "Webhook secret to sign with (default: the sandbox secret, or env GITHUB_WEBHOOK_SECRET)." },
     "hook-id": { type: "string", valueName: "<id>", description: "X-GitHub-Hook-ID header value.", default: DEFAULT_HOOK_ID },
     count: { type: "string", valueName: "<n>", description: `Number of deliveries to send, 1 to ${MAX_BURST_COUNT}.`, default: "1" },
-    interval: { type: "string", valueName: "<ms>", description: "Milliseconds between sends in a burst; sends do not wait for earlier answers.", default: "0" },
+    interval: { type: "string", valueName: "<ms>", description: "Milliseconds between sends in a burst; a send does not wait for earlier responses.", default: "0" },
     save: { type: "string", valueName: "<dir>", description: "Also write each delivery to <dir>/<delivery id>.json for `tgk hook replay`." },
   },
   details: [

@@ -9,7 +9,7 @@ import { formatCommand } from "../lib/process.ts";
 /** Updates the hub handles; anything else Telegram would send is left out. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"];
 
-/** Group commands the bot answers, as setMyCommands registers them. */
+/** Group commands the bot handles, as setMyCommands registers them. */
 export const GROUP_COMMANDS = [
   { command: "status", description: "Show this topic's status card" },
   { command: "repin", description: "Post the status card again and pin it" },

@@ -1,6 +1,6 @@
 // Signing and posting GitHub deliveries to the hub, shared by `hook simulate` and `hook replay`.
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { CliError } from "../lib/command.ts";
+import { CliError, errorCause } from "../lib/command.ts";
 
 /** Local sandbox defaults, the values `npm start` uses. */
 export const SANDBOX_HUB_URL = "http://127.0.0.1:8787";
@@ -23,7 +23,7 @@ export interface DeliveryResult {
   event: string;
   status: number;
   ok: boolean;
-  /** The hub's JSON answer, or its raw text when it is not JSON. */
+  /** The hub's JSON response body, or its raw text when it is not JSON. */
   response: unknown;
   duration_ms: number;
 }
@@ -72,7 +72,7 @@ export async function postDelivery(url: string, headers: Record<string, string>,
   try {
     response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const cause = errorCause(error);
     throw new CliError(`could not reach the hub at ${url}: ${cause}`, {
       hint: "Start the local sandbox with `npm start`, or pass --url with the hub's address.",
     });
@@ -83,7 +83,7 @@ export async function postDelivery(url: string, headers: Record<string, string>,
   try {
     parsed = JSON.parse(text);
   } catch {
-    // The hub answers JSON; anything else is kept as text so the user sees it.
+    // The hub responds with JSON. Anything else is kept as text so the user sees it.
   }
   return {
     delivery: headerValue(headers, "x-github-delivery") ?? "",
@@ -95,14 +95,14 @@ export async function postDelivery(url: string, headers: Record<string, string>,
   };
 }
 
-/** One-line summary of a hub answer, such as `200 handled delivery 1f2e... (duplicate)`. */
+/** Formats a hub response as one line, such as `200 handled delivery 1f2e... (duplicate)`. */
 export function describeResult(result: DeliveryResult): string {
-  const answer = typeof result.response === "object" && result.response !== null ? (result.response as Record<string, unknown>) : {};
+  const body = typeof result.response === "object" && result.response !== null ? (result.response as Record<string, unknown>) : {};
   let outcome: string;
-  if (!result.ok) outcome = `rejected: ${typeof answer.error === "string" ? answer.error : String(result.response).slice(0, 200)}`;
-  else if (answer.ignored === true) outcome = "ignored by the hub";
-  else if (answer.duplicate === true) outcome = "duplicate, already handled";
+  if (!result.ok) outcome = `rejected: ${typeof body.error === "string" ? body.error : String(result.response).slice(0, 200)}`;
+  else if (body.ignored === true) outcome = "ignored by the hub";
+  else if (body.duplicate === true) outcome = "duplicate, already handled";
   else outcome = "handled";
-  const stream = typeof answer.stream === "string" ? ` stream=${answer.stream}` : "";
+  const stream = typeof body.stream === "string" ? ` stream=${body.stream}` : "";
   return `${result.status} ${result.event} delivery=${result.delivery}${stream} ${outcome} (${result.duration_ms} ms)`;
 }

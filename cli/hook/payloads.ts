@@ -61,7 +61,7 @@ function template(event: string, accept: (example: Record<string, unknown>) => b
   return structuredClone(example);
 }
 
-/** The head SHA a simulated PR starts with: stable per repository and PR so separate runs agree. */
+/** Derives the head SHA a simulated PR starts with, stable per repository and PR so separate runs agree. */
 export function defaultHeadSha(repository: string, pullNumber: number): string {
   return createHash("sha1").update(`${repository}#${pullNumber}`).digest("hex");
 }

@@ -8,7 +8,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-/** An expected failure. The message names what failed and the hint tells the user what to do next. */
+/** An expected failure. The message names what failed, and the hint names the next step. */
 export class CliError extends Error {
   readonly hint: string | undefined;
   readonly exitCode: number;
@@ -135,6 +135,13 @@ export function reportError(error: unknown, out: Output): number {
   out.note(`error: unexpected failure: ${message}`);
   out.result({ ok: false, error: error instanceof Error ? error.message : String(error), hint: null });
   return EXIT_FAILED;
+}
+
+/** Returns the most specific message of a fetch failure: undici puts the socket error in `cause`. */
+export function errorCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.cause instanceof Error) return error.cause.message;
+  return error.message;
 }
 
 /** Reads a string option; undefined when absent. */

@@ -109,7 +109,7 @@ export function stageMigrationTags(config: WranglerConfig, stage: string | undef
   return migrations.map((migration) => migration.tag);
 }
 
-/** The `--env` arguments for wrangler, empty for the top-level Worker. */
+/** Returns the `--env` arguments for wrangler, empty for the top-level Worker. */
 export function envArgs(stage: string | undefined): string[] {
   return stage === undefined ? [] : ["--env", stage];
 }

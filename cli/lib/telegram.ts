@@ -1,12 +1,12 @@
 // A minimal Bot API client for setup and doctor. The token is registered as a secret so it never
 // reaches the terminal, even inside an error message that quotes the request URL.
-import { CliError } from "./command.ts";
+import { CliError, errorCause } from "./command.ts";
 import { registerSecret } from "./output.ts";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** A Bot API error answer: `{ ok: false, error_code, description, parameters? }`. */
+/** A Bot API error response: `{ ok: false, error_code, description, parameters? }`. */
 export class BotApiError extends Error {
   readonly method: string;
   readonly errorCode: number;
@@ -42,27 +42,28 @@ export class BotApi {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      const cause = errorCause(error);
       throw new CliError(`${method} failed: could not reach the Bot API at ${this.root}: ${cause}`, {
         hint: "Check --api-root (the sandbox emulator listens on http://127.0.0.1:8790).",
       });
     }
 
-    let answer: { ok?: unknown; result?: unknown; error_code?: unknown; description?: unknown };
+    let body: { ok?: unknown; result?: unknown; error_code?: unknown; description?: unknown };
     try {
-      answer = (await response.json()) as typeof answer;
+      body = (await response.json()) as typeof body;
     } catch {
-      throw new BotApiError(method, response.status, `non-JSON answer with HTTP status ${response.status}`);
+      throw new BotApiError(method, response.status, `non-JSON response with HTTP status ${response.status}`);
     }
-    if (answer.ok !== true) {
-      const code = typeof answer.error_code === "number" ? answer.error_code : response.status;
-      throw new BotApiError(method, code, typeof answer.description === "string" ? answer.description : "no description");
+    if (body.ok !== true) {
+      const code = typeof body.error_code === "number" ? body.error_code : response.status;
+      const description = typeof body.description === "string" ? body.description : "no description";
+      throw new BotApiError(method, code, description);
     }
-    return answer.result as T;
+    return body.result as T;
   }
 }
 
-/** Reads the bot token from --token or TELEGRAM_BOT_TOKEN, with an error that says where to put it. */
+/** Reads the bot token from --token or TELEGRAM_BOT_TOKEN; the error for a missing token names both. */
 export function resolveToken(option: string | undefined): string {
   const token = option ?? process.env.TELEGRAM_BOT_TOKEN;
   if (!token) {

@@ -43,7 +43,7 @@ export async function missingSecrets(cwd: string, stage: string | undefined): Pr
   return REQUIRED_SECRETS.filter((name) => !names.has(name));
 }
 
-/** The `wrangler secret put` command line that sets one secret. */
+/** Formats the `wrangler secret put` command line that sets one secret. */
 export function secretPutCommand(name: string, stage: string | undefined): string {
   return formatCommand("npx", ["wrangler", "secret", "put", name, ...envArgs(stage)]);
 }

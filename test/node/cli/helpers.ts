@@ -52,7 +52,7 @@ export interface Receiver {
 
 /**
  * Starts a stand-in for the hub's GitHub endpoint on 127.0.0.1: it checks X-Hub-Signature-256 and
- * answers with the hub's documented shapes (200 handled or duplicate, 401 on a bad signature).
+ * responds with the hub's documented shapes (200 handled or duplicate, 401 on a bad signature).
  */
 export async function startReceiver(secret: string): Promise<Receiver> {
   const deliveries: ReceivedDelivery[] = [];
@@ -63,12 +63,12 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     request.on("data", (chunk: string) => (body += chunk));
     request.on("end", () => {
       const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-      const given = Buffer.from(String(request.headers["x-hub-signature-256"] ?? ""));
+      const received = Buffer.from(String(request.headers["x-hub-signature-256"] ?? ""));
       const reply = (status: number, value: unknown): void => {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(value));
       };
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
         reply(401, { ok: false, error: "invalid signature" });
         return;
       }
