@@ -1,6 +1,6 @@
 // Git operations tgk needs: stage branches, the commit a deploy is tagged with, and worktrees for
 // building an older commit during a promotion.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliError } from "./command.ts";
@@ -45,10 +45,17 @@ export async function showFile(root: string, commit: string, file: string): Prom
   return result.stdout;
 }
 
-/** Checks out a commit into a temporary detached worktree; call remove() when done. */
+/**
+ * Checks out a commit into a temporary detached worktree that shares the checkout's node_modules,
+ * so wrangler can bundle it there. Call remove() when done.
+ */
 export async function addWorktree(root: string, commit: string): Promise<{ path: string; remove(): Promise<void> }> {
   const path = join(mkdtempSync(join(tmpdir(), "tgk-worktree-")), "checkout");
   await git(root, ["worktree", "add", "--detach", path, commit]);
+
+  // NOTE: the dependencies are the checkout's current ones, not those of package-lock.json at `commit`.
+  const modules = join(root, "node_modules");
+  if (existsSync(modules)) symlinkSync(modules, join(path, "node_modules"), "dir");
   return {
     path,
     remove: async () => {
