@@ -1,5 +1,5 @@
 // End-to-end: `tgk hook simulate` against the local sandbox (hub plus Telegram emulator), then the
-// emulator's state. Skipped until scripts/sandbox.ts exists in the checkout.
+// emulator's state. Skipped when scripts/sandbox.ts is missing from the checkout.
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -89,4 +89,23 @@ describe.skipIf(!existsSync(SANDBOX_MODULE))("tgk against the sandbox", () => {
     expect(cards[0]?.message_id).toBe(pinned[0]);
     expect(cards[0]?.text).toContain("31");
   }, 90_000);
+
+  it("reports a replay as duplicate", async () => {
+    const folder = tempDir("sandbox-saved");
+    const sent = await runTgk(["hook", "simulate", "mobile-app", "--url", sandbox.hubUrl, "--pr", "32", "--action", "ci-fail", "--save", folder]);
+    expect(sent.exitCode, sent.stderr).toBe(0);
+
+    const replayed = await runTgk(["hook", "replay", folder, "--url", sandbox.hubUrl, "--json"]);
+    expect(replayed.exitCode, replayed.stderr).toBe(0);
+    const [delivery] = parseJson(replayed).deliveries as Array<{ status: number; response: { duplicate?: boolean; stream?: string } }>;
+    expect(delivery?.status).toBe(200);
+    expect(delivery?.response.duplicate).toBe(true);
+    expect(delivery?.response.stream).toBe("mobile-app");
+  }, 30_000);
+
+  it("rejects the wrong secret", async () => {
+    const run = await runTgk(["hook", "simulate", "forum-polish", "--url", sandbox.hubUrl, "--pr", "33", "--action", "opened", "--secret", "not-the-secret"]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^401 pull_request /m);
+  }, 30_000);
 });
