@@ -52,7 +52,10 @@ export interface ActiveDeployment {
   versions: Array<{ version_id: string; percentage: number }>;
 }
 
-/** Reads the versions serving a stage's traffic with `wrangler deployments status --json`. */
+/**
+ * Reads the versions serving a stage's traffic with `wrangler deployments status --json`, which in
+ * wrangler 4.157 prints the deployment as `{ versions: [{ version_id, percentage }], ... }`.
+ */
 export async function activeDeployment(cwd: string, stage: string | undefined): Promise<ActiveDeployment> {
   const args = ["deployments", "status", ...envArgs(stage), "--json"];
   const result = await runWrangler(cwd, args);
@@ -78,7 +81,7 @@ export async function versionTag(cwd: string, stage: string | undefined, version
   return typeof tag === "string" && tag !== "" ? tag : undefined;
 }
 
-/** Extracts the version id that `wrangler versions upload` printed. */
+/** Extracts the version id from the `Worker Version ID: <id>` line `wrangler versions upload` prints. */
 export function uploadedVersionId(output: string): string {
   const labelled = /Version ID:\s*([0-9a-f-]{36})/i.exec(output);
   const id = labelled?.[1] ?? UUID.exec(output)?.[0];
