@@ -1,0 +1,105 @@
+/**
+ * The runtime dies between sending the card and pinning it (wrangler dev killed with SIGKILL) and
+ * starts again on the same storage: the topic must end with the card sent before the crash pinned,
+ * no second card, and no delivery lost.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import examples from "@octokit/webhooks-examples/api.github.com/index.json" with { type: "json" };
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_CHAT_ID, SANDBOX_TOPICS } from "../../../emulator/sandbox.ts";
+import { type RunningEmulator, startEmulator } from "../../../emulator/server.ts";
+import { SANDBOX_GITHUB_SECRET, type Sandbox, startSandbox } from "../../../scripts/sandbox.ts";
+import { eventually, freePort, postDelivery } from "./helpers.ts";
+
+interface EmulatorState {
+  chats: Array<{
+    id: number;
+    topics: Array<{ message_thread_id: number; pinned_message_ids: number[] }>;
+    messages: Array<{ message_id: number; message_thread_id: number | null; from: { is_bot: boolean }; text: string; deleted: boolean; service?: string }>;
+  }>;
+  calls: Array<{ method: string; ok: boolean; error_code: number | null; chat_id?: number }>;
+}
+
+const STREAM = "mobile-app";
+const THREAD = SANDBOX_TOPICS[STREAM];
+
+let emulator: RunningEmulator;
+let persistTo: string;
+let hubPort: number;
+const hubs: Sandbox[] = [];
+
+async function state(): Promise<EmulatorState> {
+  return (await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState;
+}
+
+async function topicView() {
+  const current = await state();
+  const chat = current.chats.find((c) => c.id === SANDBOX_CHAT_ID)!;
+  const pinned = new Set(chat.topics.find((t) => t.message_thread_id === THREAD)!.pinned_message_ids);
+  const cards = chat.messages.filter((m) => !m.deleted && m.from.is_bot && m.message_thread_id === THREAD && m.service === undefined);
+  return { cards, pinnedCards: cards.filter((m) => pinned.has(m.message_id)), calls: current.calls };
+}
+
+async function startHub(): Promise<Sandbox> {
+  const hub = await startSandbox({
+    emulatorUrl: emulator.url,
+    hubPort,
+    persistTo,
+    hubOutput: "pipe",
+    vars: { DEBOUNCE_MS: "200", MAX_WAIT_MS: "2000" },
+  });
+  hubs.push(hub);
+  return hub;
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, seed: "sandbox" });
+  persistTo = await mkdtemp(join(tmpdir(), "tgk-restart-"));
+  hubPort = await freePort();
+});
+
+afterAll(async () => {
+  for (const hub of hubs) await hub.stop();
+  await emulator.close();
+  await rm(persistTo, { recursive: true, force: true });
+});
+
+describe("runtime restart", () => {
+  it("resumes a repin killed between send and pin", { timeout: 180_000 }, async () => {
+    const hub = await startHub();
+    await fetch(`${emulator.url}/__emulator/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ method: "pinChatMessage", hang: true, chat_id: SANDBOX_CHAT_ID }),
+    });
+
+    const payload = structuredClone(examples.find((e) => e.name === "pull_request")!.examples[0]) as Record<string, any>;
+    payload.pull_request.title = "Survives a crash";
+    const first = await postDelivery(hub.hubUrl, STREAM, "pull_request", payload, SANDBOX_GITHUB_SECRET);
+    expect(first.status).toBe(200);
+
+    // The card is sent and the pin hangs: kill the runtime right there.
+    await eventually(async () => ((await state()).calls.some((c) => c.method === "pinChatMessage") ? true : undefined), 30_000, "the pin call");
+    await hub.killHub();
+    await fetch(`${emulator.url}/__emulator/faults`, { method: "DELETE" });
+    const beforeRestart = await topicView();
+    expect(beforeRestart.cards).toHaveLength(1);
+    expect(beforeRestart.pinnedCards).toHaveLength(0);
+
+    // A redelivery of the same delivery wakes the agent without changing its state.
+    const restarted = await startHub();
+    const again = await postDelivery(restarted.hubUrl, STREAM, "pull_request", payload, SANDBOX_GITHUB_SECRET, first.deliveryId);
+    expect(again.body.duplicate).toBe(true);
+
+    const settled = await eventually(async () => {
+      const view = await topicView();
+      return view.pinnedCards.length === 1 && view.cards.length === 1 ? view : undefined;
+    }, 60_000, "one pinned card after the restart");
+    expect(settled.pinnedCards[0]!.text).toContain("Survives a crash");
+    // The card sent before the crash was pinned, not sent a second time.
+    expect(settled.calls.filter((c) => c.method === "sendMessage" && c.ok)).toHaveLength(1);
+    expect(settled.pinnedCards[0]!.message_id).toBe(beforeRestart.cards[0]!.message_id);
+  });
+});
