@@ -19,6 +19,9 @@ export const SANDBOX_ENV_FILE = join(ROOT, "sandbox", "sandbox.env");
 export const SANDBOX_GITHUB_SECRET = "sandbox-github-secret";
 export const SANDBOX_TELEGRAM_SECRET = "sandbox-telegram-secret";
 
+/** Lines of hub output kept when captured; older lines are dropped. */
+const MAX_CAPTURED_LINES = 200_000;
+
 /** The hub needs this long at most to start on a cold 2-core machine. */
 const HUB_START_TIMEOUT_MS = 90_000;
 
@@ -31,14 +34,16 @@ export interface SandboxOptions {
   vars?: Record<string, string>;
   /** Start the hub against an emulator that is already running. */
   emulatorUrl?: string;
-  /** Where the hub's output goes; defaults to this process's stderr. */
-  hubOutput?: "inherit" | "pipe";
+  /** "inherit" (default) prints the hub's output; "capture" keeps it in `Sandbox.output`. */
+  hubOutput?: "inherit" | "capture";
 }
 
 export interface Sandbox {
   hubUrl: string;
   emulatorUrl: string;
   hub: ChildProcess;
+  /** The hub's stdout and stderr lines, when started with hubOutput "capture". */
+  output: string[];
   /** Stops the hub (and the emulator if this sandbox started it). */
   stop(): Promise<void>;
   /** Kills the hub at once, as a crash would, leaving the emulator running. */
@@ -97,12 +102,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ];
+  const capture = options.hubOutput === "capture";
   const hub = spawn(process.execPath, args, {
     cwd: ROOT,
-    stdio: ["ignore", options.hubOutput ?? "inherit", options.hubOutput ?? "inherit"],
+    stdio: ["ignore", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
     detached: process.platform !== "win32",
   });
+
+  // Captured output is read as it comes, so a full pipe never blocks the hub.
+  const output: string[] = [];
+  for (const stream of [hub.stdout, hub.stderr]) {
+    stream?.setEncoding("utf8");
+    let partial = "";
+    stream?.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      output.push(...lines);
+      if (output.length > MAX_CAPTURED_LINES) output.splice(0, output.length - MAX_CAPTURED_LINES);
+    });
+  }
 
   const killHub = async (signal: NodeJS.Signals = "SIGKILL"): Promise<void> => {
     if (hub.exitCode !== null || hub.signalCode !== null) return;
@@ -135,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     hubUrl,
     emulatorUrl,
     hub,
+    output,
     killHub: () => killHub("SIGKILL"),
     async stop() {
       await killHub("SIGTERM");

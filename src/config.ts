@@ -35,6 +35,8 @@ export interface Config {
   streams: Record<string, TopicBinding>;
   routes: Route[];
   repinUserIds: number[];
+  /** Chats the bot acts in: those in STREAMS plus CHAT_IDS. */
+  chatIds: ReadonlySet<number>;
   publishMode: PublishMode;
   logLevel: LogLevel;
   githubWebhookSecret: string;
@@ -45,11 +47,11 @@ export interface Config {
 /** A configuration value that cannot be used; the message names the field and the fix. */
 export class ConfigError extends Error {
   override name = "ConfigError";
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
     super(`invalid configuration: ${field} ${problem}`);
+    this.field = field;
   }
 }
 
@@ -108,6 +110,9 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     throw new ConfigError("TELEGRAM_WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
   }
 
+  const streams = readStreams(vars);
+  const chatIds = new Set([...Object.values(streams).map((binding) => binding.chat_id), ...readUserIds(vars, "CHAT_IDS")]);
+
   return {
     defaultStream,
     debounceMs,
@@ -115,9 +120,10 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     telegramApiRoot,
     botUsername: readString(vars, "BOT_USERNAME").replace(/^@/, ""),
     botId,
-    streams: readStreams(vars),
+    streams,
     routes: readRoutes(vars),
     repinUserIds: readUserIds(vars, "REPIN_USER_IDS"),
+    chatIds,
     publishMode,
     logLevel,
     githubWebhookSecret: readString(vars, "GITHUB_WEBHOOK_SECRET"),
@@ -200,11 +206,12 @@ function readRoutes(vars: Record<string, unknown>): Route[] {
   });
 }
 
+/** Reads an array of Telegram user or chat ids. */
 function readUserIds(vars: Record<string, unknown>, field: string): number[] {
   const value = readJson(vars, field) ?? [];
   const list = typeof value === "number" ? [value] : value;
   if (!Array.isArray(list) || !list.every((id) => Number.isSafeInteger(id))) {
-    throw new ConfigError(field, "must be an array of Telegram user ids");
+    throw new ConfigError(field, "must be an array of integer Telegram ids");
   }
   return list as number[];
 }

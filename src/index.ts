@@ -4,10 +4,12 @@
  */
 import { ConfigError, type Config } from "./config.ts";
 import { getConfig } from "./env.ts";
+import { handleTelegramWebhook } from "./bot/webhook.ts";
 import { handleGitHubWebhook } from "./github/webhook.ts";
 import { errorResponse, json } from "./http.ts";
 import { log } from "./log.ts";
 
+export { ChatAgent } from "./agent/chat-agent.ts";
 export { TopicAgent } from "./agent/topic-agent.ts";
 
 export default {
@@ -30,9 +32,15 @@ export default {
       return errorResponse(500, error.message);
     }
 
+    if (path === "/telegram") return handleTelegramWebhook(request, env, config);
     if (path === "/github") return handleGitHubWebhook(request, env, config, undefined);
     if (path.startsWith("/github/")) {
-      const stream = decodeURIComponent(path.slice("/github/".length));
+      let stream: string;
+      try {
+        stream = decodeURIComponent(path.slice("/github/".length));
+      } catch {
+        return errorResponse(404, "the stream in the path is not valid percent-encoding");
+      }
       return handleGitHubWebhook(request, env, config, stream);
     }
     return errorResponse(404, `no route for ${path}; GitHub posts to /github/<stream>, Telegram to /telegram`);

@@ -39,8 +39,10 @@ export interface PublishRecord {
   last_delivery_at?: number;
   forced: boolean;
   last_forced_at?: number;
-  /** No Bot API call before this time (429 retry_after or backoff). */
+  /** No Bot API call before this time (429 retry_after, backoff, or the chat's send budget). */
   retry_at?: number;
+  /** Why retry_at is set: a failure kind, or "budget" for the chat's send budget. */
+  retry_reason?: string;
   failures_in_a_row: number;
   last_error?: RecordedError;
   last_published_at?: number;

@@ -14,7 +14,20 @@ import { CARD_MARKUP, type Card } from "./card.ts";
 export type RepinResult =
   | { status: "published"; message_id: number }
   | { status: "unchanged" }
+  /** The chat's shared send budget has no slot before `until`. */
+  | { status: "deferred"; until: number }
   | { status: "failed"; failure: BotApiFailure };
+
+/** The chat's shared send budget (see ChatAgent). */
+export interface SendBudget {
+  /** Returns the time of this topic's send slot, epoch ms. */
+  reserve(): Promise<number>;
+  /** Records that the reserved send happened. */
+  confirm(): Promise<void>;
+}
+
+/** A slot this close ahead is taken now rather than rescheduled. */
+const SLOT_TOLERANCE_MS = 50;
 
 export interface RepinInput {
   api: BotApi;
@@ -23,6 +36,7 @@ export interface RepinInput {
   /** Renders the card from the current state, with the state revision it shows. */
   render: () => { card: Card; revision: number };
   now: () => number;
+  budget: SendBudget;
 }
 
 /** A card deleted by hand between send and pin is sent again, at most this many times per run. */
@@ -36,7 +50,7 @@ function update(store: AgentStore, change: (record: PublishRecord) => void): Pub
 }
 
 export async function repin(input: RepinInput): Promise<RepinResult> {
-  const { api, store, target, render, now } = input;
+  const { api, store, target, render, now, budget } = input;
   let record = store.readPublish();
   let published: number | undefined;
 
@@ -65,8 +79,11 @@ export async function repin(input: RepinInput): Promise<RepinResult> {
       if (sends++ >= MAX_SENDS_PER_RUN) {
         return { status: "failed", failure: { kind: "unavailable", method: "sendMessage", error_code: 0, description: "card was deleted before it could be pinned" } };
       }
+      const slot = await budget.reserve();
+      if (slot > now() + SLOT_TOLERANCE_MS) return { status: "deferred", until: slot };
       const sent = await api.sendMessage(target, flight.card, CARD_MARKUP);
       if (!sent.ok) return { status: "failed", failure: sent.failure };
+      await budget.confirm();
       messageId = sent.result.message_id;
       update(store, (r) => {
         r.in_flight = { ...flight, phase: "sent", message_id: messageId };

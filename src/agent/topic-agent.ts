@@ -11,6 +11,7 @@ import type { Config, TopicBinding } from "../config.ts";
 import { getConfig } from "../env.ts";
 import { log } from "../log.ts";
 import { BotApi, type BotApiFailure, type CallContext } from "../telegram/bot-api.ts";
+import { chatAgentName, topicKey } from "./chat-agent.ts";
 import { AgentStore, type PublishRecord, type RecordedError } from "./agent-store.ts";
 import { renderCard } from "./card.ts";
 import type { Delivery, IngestResult } from "./delivery.ts";
@@ -39,6 +40,9 @@ export interface StreamStatus {
 }
 
 export type RepinRequest = { accepted: true; publish_at: number } | { accepted: false; retry_in_ms: number };
+
+/** Failure kinds that only a person can fix; their slow retry yields to a forced repin. */
+const NEEDS_A_PERSON: ReadonlySet<string> = new Set(["blocked", "unauthorized", "rejected"]);
 
 export function agentName(stream: string): string {
   return `gh_agent_${stream}`;
@@ -93,8 +97,8 @@ export class TopicAgent extends DurableObject<Env> {
       r.forced = true;
       r.last_forced_at = now;
       // A maintainer repins after fixing rights or reopening the topic, so the slow retry for those
-      // is skipped; Telegram's retry_after still holds.
-      if (r.last_error?.kind !== "rate_limited") delete r.retry_at;
+      // is skipped; Telegram's retry_after, server backoff and the chat's send budget still hold.
+      if (r.retry_reason !== undefined && NEEDS_A_PERSON.has(r.retry_reason)) delete r.retry_at;
     });
     const publishAt = await this.#schedule();
     return { accepted: true, publish_at: publishAt ?? now };
@@ -196,6 +200,7 @@ export class TopicAgent extends DurableObject<Env> {
       this.#updatePublish((r) => {
         r.failures_in_a_row += 1;
         r.retry_at = Date.now() + retryDelayMs("unavailable", r.failures_in_a_row);
+        r.retry_reason = "crash";
       });
     }
     await this.#schedule();
@@ -204,11 +209,14 @@ export class TopicAgent extends DurableObject<Env> {
   async #publish(config: Config, target: CallContext): Promise<void> {
     const api = new BotApi(config.telegramBotToken, config.telegramApiRoot);
     const started = Date.now();
+    const chat = this.env.CHAT_AGENT.get(this.env.CHAT_AGENT.idFromName(chatAgentName(target.chat_id)));
+    const topic = topicKey(target.message_thread_id);
     const result = await repin({
       api,
       store: this.#store,
       target,
       now: Date.now,
+      budget: { reserve: () => chat.reserveSend(topic), confirm: () => chat.confirmSend(topic) },
       render: () => {
         const state = this.#store.readState();
         return { card: renderCard(target.stream, state), revision: this.#store.readPublish().revision };
@@ -219,11 +227,20 @@ export class TopicAgent extends DurableObject<Env> {
       this.#recordFailure(result.failure);
       return;
     }
+    if (result.status === "deferred") {
+      this.#updatePublish((r) => {
+        r.retry_at = result.until;
+        r.retry_reason = "budget";
+      });
+      log({ msg: "publish deferred: chat send budget", stream: target.stream, chat_id: target.chat_id, outcome: "deferred", retry_at: new Date(result.until).toISOString() });
+      return;
+    }
 
     const now = Date.now();
     this.#updatePublish((r) => {
       r.failures_in_a_row = 0;
       delete r.retry_at;
+      delete r.retry_reason;
       if (result.status === "published") r.last_published_at = now;
       if (r.revision > r.published_revision) r.first_pending_at = started;
       else delete r.first_pending_at;
@@ -246,6 +263,7 @@ export class TopicAgent extends DurableObject<Env> {
       r.last_error = { at: now, method: failure.method, error_code: failure.error_code, description: failure.description, kind: failure.kind };
       if (failure.kind === "migrated" && failure.migrate_to_chat_id !== undefined) r.migrated_chat_id = failure.migrate_to_chat_id;
       const delay = retryDelayMs(failure.kind, r.failures_in_a_row, failure.retry_after);
+      r.retry_reason = failure.kind;
       if (delay > 0) r.retry_at = now + delay;
       else delete r.retry_at;
     });

@@ -6,11 +6,11 @@ export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 export class BodyError extends Error {
   override name = "BodyError";
-  constructor(
-    readonly status: 400 | 413 | 415,
-    message: string,
-  ) {
+  readonly status: 400 | 413 | 415;
+
+  constructor(status: 400 | 413 | 415, message: string) {
     super(message);
+    this.status = status;
   }
 }
 

@@ -47,7 +47,7 @@ async function startHub(): Promise<Sandbox> {
     emulatorUrl: emulator.url,
     hubPort,
     persistTo,
-    hubOutput: "pipe",
+    hubOutput: "capture",
     vars: { DEBOUNCE_MS: "200", MAX_WAIT_MS: "2000" },
   });
   hubs.push(hub);
