@@ -3,6 +3,7 @@
 import { badRequest } from "../errors.ts";
 import type { Chat } from "../world.ts";
 import { GENERAL_THREAD_ID } from "../world.ts";
+import { apiMessage } from "../serialize.ts";
 import type { MethodContext } from "./common.ts";
 import { botMember, hasRight, messageIdParam, resolveChat } from "./common.ts";
 
@@ -31,7 +32,7 @@ export function pinChatMessage(context: MethodContext): unknown {
   if (list.at(-1) === message.message_id) return true;
 
   world.pin(chat, message);
-  world.addMessage(chat, {
+  const service = world.addMessage(chat, {
     from: world.bot,
     text: `${world.bot.first_name} pinned a message`,
     service: "pinned",
@@ -39,6 +40,10 @@ export function pinChatMessage(context: MethodContext): unknown {
     is_topic_message: message.is_topic_message,
     ...(message.message_thread_id === undefined ? {} : { message_thread_id: message.message_thread_id }),
   });
+  // Telegram sends the service message to the bot as a regular update, so the bot can delete it
+  // (levlam in tdlib/telegram-bot-api#731). It goes out after the method answers.
+  const update = apiMessage(world, chat, service);
+  setImmediate(() => void context.emulator.webhook.deliver("message", update));
   return true;
 }
 
