@@ -4,8 +4,9 @@ import type { Membership } from "../agent/chat-agent.ts";
 import type { StreamStatus } from "../agent/topic-agent.ts";
 import { type StreamOfTopic, type TopicRef, messageLink } from "./topics.ts";
 
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+/** Whole seconds as "2 s", anything else in milliseconds, so no value is rounded. */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 export function renderStatus(topic: TopicRef, bound: StreamOfTopic, status: StreamStatus, membership: Membership | null, now: number): string {
@@ -28,7 +29,7 @@ export function renderStatus(topic: TopicRef, bound: StreamOfTopic, status: Stre
   );
 
   const next = status.next_publish_at;
-  const due = next === null ? "none scheduled" : `${formatUtc(next)} (in ${seconds(Math.max(0, next - now))})`;
+  const due = next === null ? "none scheduled" : `${formatUtc(next)} (in ${Math.ceil(Math.max(0, next - now) / 1000)} s)`;
   lines.push(`Pending: ${status.pending_deliveries} ${status.pending_deliveries === 1 ? "delivery" : "deliveries"}; next publish: ${due}`);
   lines.push(`Deliveries stored: ${status.deliveries_total}`);
 
@@ -41,6 +42,6 @@ export function renderStatus(topic: TopicRef, bound: StreamOfTopic, status: Stre
     const rights = [membership.can_pin_messages ? "can pin" : "cannot pin", membership.can_delete_messages ? "can delete" : "cannot delete"];
     lines.push(`Bot: ${escapeHtml(membership.status)}, ${rights.join(", ")} (since ${formatUtc(membership.at)})`);
   }
-  lines.push(`Debounce: ${seconds(status.debounce_ms)}, max wait ${seconds(status.max_wait_ms)}`);
+  lines.push(`Debounce: ${duration(status.debounce_ms)}, max wait ${duration(status.max_wait_ms)}`);
   return lines.join("\n");
 }

@@ -47,6 +47,8 @@ export interface EmulatorMessage {
   text: string;
   entities?: Array<{ type: string; offset: number; length: number; url?: string }>;
   pinned_message_id?: number;
+  reply_markup?: { inline_keyboard?: Array<Array<{ callback_data?: string }>> };
+  is_topic_message?: boolean;
   deleted: boolean;
 }
 
@@ -97,7 +99,7 @@ export interface TopicView {
   chat: EmulatorChat;
   /** Live (not deleted) bot messages in the topic that are pinned in it. */
   pinnedCards: EmulatorMessage[];
-  /** Live bot messages in the topic other than service messages. */
+  /** Live status cards in the topic: bot messages with the card's Refresh button. */
   botMessages: EmulatorMessage[];
   calls: EmulatorCall[];
 }
@@ -111,11 +113,12 @@ export async function viewTopic(stream: string): Promise<TopicView> {
   if (chat === undefined) throw new Error(`emulator has no chat ${binding.chat_id}`);
   const topic = chat.topics.find((t) => t.message_thread_id === binding.message_thread_id);
   const pinnedIds = new Set(topic?.pinned_message_ids ?? chat.pinned_message_ids);
-  const inTopic = chat.messages.filter((m) => !m.deleted && m.message_thread_id === binding.message_thread_id && m.from.is_bot);
+  const isCard = (m: EmulatorMessage) => m.reply_markup?.inline_keyboard?.some((row) => row.some((b) => b.callback_data === "refresh")) === true;
+  const cards = chat.messages.filter((m) => !m.deleted && m.message_thread_id === binding.message_thread_id && m.from.is_bot && isCard(m));
   return {
     chat,
-    pinnedCards: inTopic.filter((m) => pinnedIds.has(m.message_id) && m.pinned_message_id === undefined),
-    botMessages: inTopic.filter((m) => m.pinned_message_id === undefined),
+    pinnedCards: cards.filter((m) => pinnedIds.has(m.message_id)),
+    botMessages: cards,
     calls: state.calls.filter((c) => c.chat_id === binding.chat_id),
   };
 }
