@@ -87,6 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     STREAMS: JSON.stringify(sandboxStreams()),
     BOT_USERNAME: SANDBOX_BOT.username,
     BOT_ID: String(SANDBOX_BOT.id),
+    DEBUG_ENDPOINTS: "true",
     ...options.vars,
   };
   const wranglerPackage = createRequire(import.meta.url).resolve("wrangler/package.json");

@@ -39,6 +39,8 @@ export interface Config {
   chatIds: ReadonlySet<number>;
   publishMode: PublishMode;
   logLevel: LogLevel;
+  /** Serves /__debug/streams/* for the sandbox and load tests. */
+  debugEndpoints: boolean;
   githubWebhookSecret: string;
   telegramBotToken: string;
   telegramWebhookSecret: string;
@@ -126,6 +128,7 @@ export function parseConfig(vars: Record<string, unknown>): Config {
     chatIds,
     publishMode,
     logLevel,
+    debugEndpoints: readString(vars, "DEBUG_ENDPOINTS") === "true",
     githubWebhookSecret: readString(vars, "GITHUB_WEBHOOK_SECRET"),
     telegramBotToken: readString(vars, "TELEGRAM_BOT_TOKEN"),
     telegramWebhookSecret,

@@ -5,6 +5,7 @@
 import { ConfigError, type Config } from "./config.ts";
 import { getConfig } from "./env.ts";
 import { handleTelegramWebhook } from "./bot/webhook.ts";
+import { handleDebug } from "./debug/endpoints.ts";
 import { handleGitHubWebhook } from "./github/webhook.ts";
 import { errorResponse, json } from "./http.ts";
 import { log } from "./log.ts";
@@ -33,6 +34,7 @@ export default {
     }
 
     if (path === "/telegram") return handleTelegramWebhook(request, env, config);
+    if (path.startsWith("/__debug/") && config.debugEndpoints) return handleDebug(request, env, path);
     if (path === "/github") return handleGitHubWebhook(request, env, config, undefined);
     if (path.startsWith("/github/")) {
       let stream: string;
