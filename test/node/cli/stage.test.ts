@@ -23,7 +23,7 @@ describe("tgk stage create", () => {
     expect(text).toContain("// Quiet time after the latest delivery before the card is republished.");
     const config = readConfig(project.root);
     expect(config.env.staging.name).toBe("tgk-staging");
-    expect(config.env.staging.durable_objects.bindings).toEqual([{ name: "TOPIC_AGENT", class_name: "TopicAgent" }]);
+    expect(config.env.staging.durable_objects.bindings).toEqual(config.durable_objects.bindings);
     expect(config.env.staging.vars).toEqual(config.vars);
     expect(config.env.staging.migrations).toBeUndefined();
 
@@ -118,7 +118,7 @@ describe("tgk stage promote", () => {
   it("needs --yes when migrations differ", async () => {
     const { project, commit: oldCommit } = await projectWithStages();
     const file = join(project.root, "wrangler.jsonc");
-    const text = readFileSync(file, "utf8").replace('"migrations": [{ "tag": "v1", "new_sqlite_classes": ["TopicAgent"] }]', '"migrations": [{ "tag": "v1", "new_sqlite_classes": ["TopicAgent"] }, { "tag": "v2", "new_sqlite_classes": ["RepoAgent"] }]');
+    const text = readFileSync(file, "utf8").replace(/"migrations": \[(\{[^\]]*\]\s*\})\]/, '"migrations": [$1, { "tag": "v2", "new_sqlite_classes": ["RepoAgent"] }]');
     expect(text).toContain('"v2"');
     writeFileSync(file, text);
     await project.git(["commit", "--quiet", "-am", "Add v2 migration"]);
