@@ -9,6 +9,8 @@ import { DurableObject } from "cloudflare:workers";
 /** Sends per minute the chat's topics share; below Telegram's 20 to leave room for bot replies. */
 export const CHAT_SENDS_PER_MINUTE = 18;
 const WINDOW_MS = 60_000;
+/** Added to the window when a slot waits for an older one to expire, for clock and network skew. */
+const SKEW_MARGIN_MS = 250;
 /** Reservations older than this that were never used are dropped (the topic crashed or gave up). */
 const RESERVATION_TTL_MS = 5 * WINDOW_MS;
 
@@ -123,7 +125,7 @@ export class ChatAgent extends DurableObject<Env> {
     for (;;) {
       const inWindow = times.filter((at) => at > candidate - WINDOW_MS && at <= candidate);
       if (inWindow.length < CHAT_SENDS_PER_MINUTE) return candidate;
-      candidate = inWindow[inWindow.length - CHAT_SENDS_PER_MINUTE]! + WINDOW_MS + 1;
+      candidate = inWindow[inWindow.length - CHAT_SENDS_PER_MINUTE]! + WINDOW_MS + SKEW_MARGIN_MS;
     }
   }
 }

@@ -26,8 +26,7 @@ export interface SendBudget {
   confirm(): Promise<void>;
 }
 
-/** A slot this close ahead is taken now rather than rescheduled. */
-const SLOT_TOLERANCE_MS = 50;
+
 
 export interface RepinInput {
   api: BotApi;
@@ -80,7 +79,7 @@ export async function repin(input: RepinInput): Promise<RepinResult> {
         return { status: "failed", failure: { kind: "unavailable", method: "sendMessage", error_code: 0, description: "card was deleted before it could be pinned" } };
       }
       const slot = await budget.reserve();
-      if (slot > now() + SLOT_TOLERANCE_MS) return { status: "deferred", until: slot };
+      if (slot > now()) return { status: "deferred", until: slot };
       const sent = await api.sendMessage(target, flight.card, CARD_MARKUP);
       if (!sent.ok) return { status: "failed", failure: sent.failure };
       await budget.confirm();
