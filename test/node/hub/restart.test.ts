@@ -66,24 +66,42 @@ afterAll(async () => {
   await rm(persistTo, { recursive: true, force: true });
 });
 
+async function fault(body: Record<string, unknown>): Promise<void> {
+  await fetch(`${emulator.url}/__emulator/faults`, {
+    method: body.clear === true ? "DELETE" : "POST",
+    headers: { "content-type": "application/json" },
+    ...(body.clear === true ? {} : { body: JSON.stringify({ chat_id: SANDBOX_CHAT_ID, ...body }) }),
+  });
+}
+
+function pullRequest(title: string, number: number): Record<string, any> {
+  const payload = structuredClone(examples.find((e) => e.name === "pull_request")!.examples[0]) as Record<string, any>;
+  payload.pull_request.title = title;
+  payload.pull_request.number = number;
+  payload.pull_request.updated_at = new Date().toISOString();
+  return payload;
+}
+
+async function settled(): Promise<Awaited<ReturnType<typeof topicView>>> {
+  return eventually(async () => {
+    const view = await topicView();
+    return view.pinnedCards.length === 1 && view.cards.length === 1 ? view : undefined;
+  }, 60_000, "one pinned card and no other card");
+}
+
 describe("runtime restart", () => {
   it("resumes a repin killed between send and pin", { timeout: 180_000 }, async () => {
     const hub = await startHub();
-    await fetch(`${emulator.url}/__emulator/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ method: "pinChatMessage", hang: true, chat_id: SANDBOX_CHAT_ID }),
-    });
+    await fault({ method: "pinChatMessage", hang: true });
 
-    const payload = structuredClone(examples.find((e) => e.name === "pull_request")!.examples[0]) as Record<string, any>;
-    payload.pull_request.title = "Survives a crash";
+    const payload = pullRequest("Survives a crash", 1);
     const first = await postDelivery(hub.hubUrl, STREAM, "pull_request", payload, SANDBOX_GITHUB_SECRET);
     expect(first.status).toBe(200);
 
     // The card is sent and the pin hangs: kill the runtime right there.
     await eventually(async () => ((await state()).calls.some((c) => c.method === "pinChatMessage") ? true : undefined), 30_000, "the pin call");
     await hub.killHub();
-    await fetch(`${emulator.url}/__emulator/faults`, { method: "DELETE" });
+    await fault({ clear: true });
     const beforeRestart = await topicView();
     expect(beforeRestart.cards).toHaveLength(1);
     expect(beforeRestart.pinnedCards).toHaveLength(0);
@@ -93,13 +111,44 @@ describe("runtime restart", () => {
     const again = await postDelivery(restarted.hubUrl, STREAM, "pull_request", payload, SANDBOX_GITHUB_SECRET, first.deliveryId);
     expect(again.body.duplicate).toBe(true);
 
-    const settled = await eventually(async () => {
-      const view = await topicView();
-      return view.pinnedCards.length === 1 && view.cards.length === 1 ? view : undefined;
-    }, 60_000, "one pinned card after the restart");
-    expect(settled.pinnedCards[0]!.text).toContain("Survives a crash");
+    const view = await settled();
+    expect(view.pinnedCards[0]!.text).toContain("Survives a crash");
     // The card sent before the crash was pinned, not sent a second time.
-    expect(settled.calls.filter((c) => c.method === "sendMessage" && c.ok)).toHaveLength(1);
-    expect(settled.pinnedCards[0]!.message_id).toBe(beforeRestart.cards[0]!.message_id);
+    expect(view.calls.filter((c) => c.method === "sendMessage" && c.ok)).toHaveLength(1);
+    expect(view.pinnedCards[0]!.message_id).toBe(beforeRestart.cards[0]!.message_id);
+    await restarted.stop();
   });
+
+  // Each later step of a repin: the runtime dies while that call hangs, and starts again.
+  for (const method of ["sendMessage", "unpinChatMessage", "deleteMessage"]) {
+    it(`resumes a repin killed during ${method}`, { timeout: 180_000 }, async () => {
+      const hub = await startHub();
+      const before = (await state()).calls.length;
+      const title = `Before ${method}`;
+      expect((await postDelivery(hub.hubUrl, STREAM, "pull_request", pullRequest(title, 10), SANDBOX_GITHUB_SECRET)).status).toBe(200);
+      await eventually(async () => {
+        const view = await topicView();
+        return view.pinnedCards.length === 1 && view.cards.length === 1 && view.pinnedCards[0]!.text.includes(title) ? true : undefined;
+      }, 30_000, "the first card");
+
+      await fault({ method, hang: true });
+      const next = `During ${method}`;
+      expect((await postDelivery(hub.hubUrl, STREAM, "pull_request", pullRequest(next, 11), SANDBOX_GITHUB_SECRET)).status).toBe(200);
+      await eventually(async () => ((await state()).calls.slice(before).some((c) => c.method === method && c.error_code === null && !c.ok) ? true : undefined), 30_000, `the hanging ${method}`);
+      await hub.killHub();
+      await fault({ clear: true });
+
+      const restarted = await startHub();
+      // Another delivery arrives after the restart, as it would in real life.
+      const after = `After ${method}`;
+      expect((await postDelivery(restarted.hubUrl, STREAM, "pull_request", pullRequest(after, 12), SANDBOX_GITHUB_SECRET)).status).toBe(200);
+      const view = await eventually(async () => {
+        const current = await settled();
+        return current.pinnedCards[0]!.text.includes(after) ? current : undefined;
+      }, 60_000, "the card after the restart");
+      // No delivery was lost: all three pull requests are on the card.
+      for (const text of [title, next, after]) expect(view.pinnedCards[0]!.text).toContain(text);
+      await restarted.stop();
+    });
+  }
 });
