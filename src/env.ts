@@ -4,7 +4,7 @@ import { setLogLevel } from "./log.ts";
 
 const cache = new WeakMap<object, Config>();
 
-/** Throws ConfigError naming the bad field; callers answer 500 with that message. */
+/** Throws ConfigError naming the bad field; callers return 500 with that message. */
 export function getConfig(env: Env): Config {
   let config = cache.get(env);
   if (config === undefined) {

@@ -18,7 +18,7 @@ export interface RecordedError {
 }
 
 /**
- * What the agent has published and what it is in the middle of publishing. Written before and after
+ * Publish record: the pinned card and the repin in progress. The agent writes it before and after
  * every Bot API call, so a restart resumes at the step that did not finish.
  */
 export interface PublishRecord {

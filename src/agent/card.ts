@@ -166,7 +166,9 @@ function pushSection(state: StreamState, limits: Limits, showRepository: boolean
       continue;
     }
     const commits = push.commit_count === 1 ? "1 commit" : `${push.commit_count} commits`;
-    const verb = push.forced ? `⚠️ force-pushed ${commits}` : push.created ? `created with ${commits}` : commits;
+    let verb = commits;
+    if (push.forced) verb = `⚠️ force-pushed ${commits}`;
+    else if (push.created) verb = `created with ${commits}`;
     const line: Line = [{ text: branch, code: true }, `: ${verb}${by}`];
     if (push.after !== "") line.push(" → ", { text: push.after.slice(0, 7), href: push.head_url || push.compare_url });
     if (push.head_message !== "") line.push(` ${truncate(push.head_message, limits.title)}`);

@@ -1,7 +1,7 @@
 /**
  * The chat agent: one Durable Object per Telegram chat, named `gh_chat_<chat_id>`. It stores the
- * topic bindings made with /bind, what Telegram reported about the bot's membership, chat
- * migrations, and the chat's shared send budget: all topics of one chat share Telegram's limit of
+ * topic bindings made with /bind, the bot's membership as Telegram last reported it, chat
+ * migrations, and the chat's shared send budget. All topics of one chat share Telegram's limit of
  * about 20 messages a minute, so each topic agent reserves a send slot here before sendMessage.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -88,7 +88,7 @@ export class ChatAgent extends DurableObject<Env> {
 
   /**
    * Reserves the chat's next free send slot for `topic` and returns its time (epoch ms). A topic
-   * holds at most one reservation, so a busy topic cannot take several slots ahead of a quiet one:
+   * has at most one reservation, so a busy topic cannot take several slots ahead of a quiet one:
    * slots go out first come, first served.
    */
   reserveSend(topic: string): number {
@@ -120,8 +120,8 @@ export class ChatAgent extends DurableObject<Env> {
   #nextFreeSlot(now: number): number {
     const times = this.#sql.exec<{ at: number }>(`SELECT at FROM slots ORDER BY at`).toArray().map((row) => row.at);
     let candidate = Math.max(now, times.at(-1) ?? now);
-    // Walk forward: a candidate works when the window (candidate - 60 s, candidate] holds fewer
-    // than the limit; otherwise it moves to just after the oldest slot in that window expires.
+    // Walk forward: a candidate works when the window (candidate - 60 s, candidate] contains fewer
+    // slots than the limit. Otherwise it moves to just after the oldest slot in that window expires.
     for (;;) {
       const inWindow = times.filter((at) => at > candidate - WINDOW_MS && at <= candidate);
       if (inWindow.length < CHAT_SENDS_PER_MINUTE) return candidate;

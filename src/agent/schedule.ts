@@ -3,7 +3,7 @@ import type { Config } from "../config.ts";
 import type { FailureKind } from "../telegram/failures.ts";
 import type { PublishRecord } from "./agent-store.ts";
 
-/** Returns true while the record holds anything the alarm still has to do. */
+/** Returns true while the record has work left for the alarm. */
 export function hasWork(record: PublishRecord): boolean {
   return (
     record.in_flight !== undefined ||
@@ -36,7 +36,7 @@ export function nextPublishAt(record: PublishRecord, config: Pick<Config, "debou
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;
 
-/** How long to wait after the n-th failure in a row (n starts at 1). */
+/** Returns the wait after the n-th failure in a row (n starts at 1), in ms. */
 export function retryDelayMs(kind: FailureKind, failuresInARow: number, retryAfterSeconds?: number): number {
   const n = Math.max(1, failuresInARow);
   switch (kind) {

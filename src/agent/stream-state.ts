@@ -116,7 +116,7 @@ function applyPullRequest(state: StreamState, change: PullRequestChange): void {
 
   const { head_sha, head_at } = existing;
   Object.assign(existing, fields);
-  // A push to the head branch may have told us a newer head than this delivery carries.
+  // A push to the head branch may have set a newer head than this delivery carries.
   if (change.updated_at < head_at) Object.assign(existing, { head_sha, head_at });
   else existing.head_at = change.updated_at;
 }

@@ -22,7 +22,7 @@ import { applyDelivery, type LastEvent } from "./stream-state.ts";
 /** Forced repins (/repin, the Refresh button) per topic are at most one per this interval. */
 export const REPIN_COOLDOWN_MS = 5_000;
 
-/** What /status shows about a stream. */
+/** Stream facts that /status shows. */
 export interface StreamStatus {
   stream: string;
   binding?: TopicBinding & { source: "config" | "chat" };

@@ -31,7 +31,7 @@ const HELP = [
   "/help: this list",
 ].join("\n");
 
-/** Plain text: escaped where it goes into an HTML reply, as is where it goes into a button answer. */
+/** Plain text, escaped where it goes into an HTML reply and sent as is in a callback query answer. */
 const UNBOUND = "This topic is bound to no stream. A chat admin can bind it with /bind <stream>.";
 
 function agentFor(env: Env, stream: string) {
@@ -131,7 +131,7 @@ export function commands(env: Env, config: Config): Composer<Context> {
     await ctx.answerCallbackQuery({ text: await forceRepin(ctx, env, config, topicOf(message)) });
   });
 
-  // Any other button: answered, so the client stops its spinner.
+  // Every other button press gets an empty answer, so the client stops its spinner.
   composer.on("callback_query:data", (ctx) => ctx.answerCallbackQuery());
   return composer;
 }

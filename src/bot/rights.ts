@@ -1,4 +1,4 @@
-/** Who may force a repin or change bindings from chat. */
+/** Permission checks for forcing a repin or changing bindings from chat. */
 import type { Context } from "grammy";
 import type { Config } from "../config.ts";
 
@@ -25,7 +25,7 @@ export async function senderPermission(ctx: Context, config: Config, allowlist: 
     const member = await ctx.api.getChatMember(chat.id, from.id);
     return member.status === "creator" || member.status === "administrator" ? "admin" : "denied";
   } catch {
-    // Without an answer from Telegram nobody is treated as an admin.
+    // When Telegram does not return the member, the sender is not treated as an admin.
     return "denied";
   }
 }

@@ -1,4 +1,4 @@
-/** Which stream a forum topic shows, from config's STREAMS or a binding made with /bind. */
+/** Stream lookup for a forum topic, from config's STREAMS or a binding made with /bind. */
 import type { Message } from "@grammyjs/types";
 import { chatAgentName, topicKey } from "../agent/chat-agent.ts";
 import type { Config } from "../config.ts";
@@ -15,7 +15,7 @@ export interface StreamOfTopic {
 }
 
 /**
- * The topic a message was posted in. Only `is_topic_message` marks a real topic: a reply in General
+ * Returns the topic a message was posted in. Only `is_topic_message` marks a real topic: a reply in General
  * carries the reply chain's root as message_thread_id, which Telegram rejects as a topic.
  */
 export function topicOf(message: Pick<Message, "chat" | "message_thread_id" | "is_topic_message">): TopicRef {
@@ -56,7 +56,7 @@ export async function streamOfTopic(env: Env, config: Config, topic: TopicRef): 
   return bound !== null ? { stream: bound, source: "chat" } : null;
 }
 
-/** A t.me link to a message in a supergroup, or undefined for chats that have no such links. */
+/** Builds a t.me link to a message in a supergroup; other chats have no such links. */
 export function messageLink(topic: TopicRef, messageId: number): string | undefined {
   const id = String(topic.chat_id);
   if (!id.startsWith("-100")) return undefined;

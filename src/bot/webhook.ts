@@ -45,7 +45,7 @@ function createBot(env: Env, config: Config): Bot {
     client: { apiRoot: config.telegramApiRoot, timeoutSeconds: BOT_API_TIMEOUT_SECONDS },
   });
 
-  // Errors are logged and the update is answered 200: Telegram would otherwise redeliver it for hours.
+  // Errors are logged and the update gets 200, because Telegram would otherwise redeliver it for hours.
   bot.use(async (ctx, next) => {
     try {
       await next();

@@ -1,7 +1,7 @@
 /**
  * Read-only stream introspection for the sandbox, load tests and benchmarks, enabled only when
  * DEBUG_ENDPOINTS is "true". It exposes no secret but does expose stream state, so production
- * leaves it off and these paths answer 404 there.
+ * leaves it off and these paths return 404 there.
  */
 import { agentName } from "../agent/topic-agent.ts";
 import { isStreamName } from "../config.ts";

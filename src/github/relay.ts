@@ -22,7 +22,7 @@ export async function relayDelivery(config: Config, stream: string, delivery: De
   const sent = await api.sendMessage(target, `${repository}${escapeHtml(delivery.summary)}`);
   if (!sent.ok) {
     log({ msg: "relay failed", level: "error", delivery_id: delivery.id, event: delivery.event, stream, outcome: sent.failure.kind });
-    // 502 marks the delivery failed on GitHub, so it can be redelivered once Telegram answers.
+    // 502 marks the delivery failed on GitHub, so it can be redelivered once Telegram accepts messages again.
     const headers: Record<string, string> = sent.failure.retry_after !== undefined ? { "retry-after": String(sent.failure.retry_after) } : {};
     return errorResponse(502, `Telegram rejected the message: ${sent.failure.description}`, headers);
   }

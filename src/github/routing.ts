@@ -3,7 +3,7 @@ import type { Config } from "../config.ts";
 import { type JsonObject, login, object, repositoryName } from "./changes/fields.ts";
 
 /**
- * A stream named in the path wins; otherwise the first routing rule that matches the repository,
+ * Resolves the stream. A stream named in the path wins; otherwise the first routing rule that matches the repository,
  * owner and event; otherwise DEFAULT_STREAM.
  */
 export function resolveStream(config: Config, pathStream: string | undefined, event: string, payload: JsonObject): string {

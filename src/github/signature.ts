@@ -13,6 +13,9 @@ export async function checkSignature(secret: string, rawText: string, header: st
   if (header === null || header === "") return "missing X-Hub-Signature-256 header";
   if (!SIGNATURE.test(header)) return "X-Hub-Signature-256 must be sha256= followed by 64 lower-case hex digits";
 
+  // @octokit/webhooks throws on an empty payload, and no GitHub delivery has one.
+  if (rawText === "") return "X-Hub-Signature-256 cannot match an empty body";
+
   if (cached?.secret !== secret) cached = { secret, webhooks: new Webhooks({ secret }) };
   // crypto.subtle.verify compares the HMAC in constant time.
   const valid = await cached.webhooks.verify(rawText, header);

@@ -1,6 +1,6 @@
 /**
  * `POST /github[/<stream>]`: verifies a GitHub delivery, routes it to a stream and stores it in that
- * stream's topic agent before answering 2xx.
+ * stream's topic agent before returning 2xx.
  */
 import type { Delivery } from "../agent/delivery.ts";
 import { agentName } from "../agent/topic-agent.ts";

@@ -8,7 +8,7 @@ import { type BotApiFailure, classifyFailure } from "./failures.ts";
 
 export type { BotApiFailure } from "./failures.ts";
 
-/** A Bot API call that answers slower than this counts as a network failure and is retried later. */
+/** A Bot API call that takes longer than this counts as a network failure and is retried later. */
 export const BOT_API_TIMEOUT_SECONDS = 10;
 
 export type BotApiResult<T> = { ok: true; result: T } | { ok: false; failure: BotApiFailure };
@@ -87,7 +87,7 @@ export class BotApi {
     if (error instanceof GrammyError) {
       return classifyFailure(method, error.error_code, error.description, error.parameters);
     }
-    // HttpError covers network errors, timeouts and non-JSON answers such as a proxy's 502 page.
+    // HttpError covers network errors, timeouts and non-JSON responses such as a proxy's 502 page.
     const message = error instanceof HttpError || error instanceof Error ? error.message : String(error);
     return classifyFailure(method, 0, redact(message, [this.#token]));
   }

@@ -40,6 +40,9 @@ export function readCheck(event: string, payload: JsonObject, repository: string
   };
 }
 
+/** Commit status states; "error" and "failure" both count as failure. */
+const STATUS_STATES: Record<string, CheckState> = { pending: "pending", success: "success" };
+
 /** Reads a status delivery (commit statuses from external CI). */
 export function readStatus(payload: JsonObject, repository: string, receivedAt: number): CheckChange | undefined {
   const sha = text(payload.sha);
@@ -52,7 +55,7 @@ export function readStatus(payload: JsonObject, repository: string, receivedAt: 
     source: "status",
     name: text(payload.context) || "status",
     head_sha: sha,
-    state: state === "pending" ? "pending" : state === "success" ? "success" : "failure",
+    state: STATUS_STATES[state] ?? "failure",
     html_url: text(payload.target_url),
     updated_at: time(payload.updated_at, receivedAt),
   };

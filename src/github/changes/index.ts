@@ -6,7 +6,7 @@ import { type JsonObject, firstLine, integer, login, object, repositoryName, tex
 import { readPullRequest, readReview } from "./pull-request.ts";
 import { readPush } from "./push.ts";
 
-/** Event types the card shows. Others are answered 202 and logged. */
+/** Event types the card shows. Others get 202 and a log line. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
   "pull_request",
   "pull_request_review",
@@ -47,7 +47,7 @@ export function readChange(event: string, payload: JsonObject, receivedAt: numbe
   }
 }
 
-/** One plain-text line describing the delivery, for the card footer and /status. */
+/** Summarizes the delivery in one plain-text line, for the card footer and /status. */
 export function summarize(event: string, payload: JsonObject): string {
   const action = text(payload.action);
   const sender = login(payload.sender);
