@@ -69,7 +69,8 @@ export function parsePayload(contentType: string, rawText: string): JsonObject {
     throw new BodyError(400, `payload is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-    throw new BodyError(400, `payload must be a JSON object, got ${Array.isArray(payload) ? "an array" : typeof payload}`);
+    const kind = payload === null ? "null" : Array.isArray(payload) ? "an array" : typeof payload;
+    throw new BodyError(400, `payload must be a JSON object, got ${kind}`);
   }
   return payload as JsonObject;
 }
