@@ -5,32 +5,17 @@ import { BotApi, BotApiError, DEFAULT_API_ROOT, botApiHint, resolveToken } from 
 import { SANDBOX_HUB_URL, githubEndpoint } from "../hook/deliver.ts";
 import { envArgs, findProjectRoot, readWranglerConfig, stageVars } from "../lib/project.ts";
 import { formatCommand } from "../lib/process.ts";
+import { COMMANDS } from "../../src/bot/command-list.ts";
+import { HANDLED_EVENTS } from "../../src/github/changes/index.ts";
 
 /** Updates the hub handles; anything else Telegram would send is left out. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"];
 
 /** Group commands the bot handles, as setMyCommands registers them. */
-export const GROUP_COMMANDS = [
-  { command: "status", description: "Show this topic's status card" },
-  { command: "repin", description: "Post the status card again and pin it" },
-  { command: "bind", description: "Bind this topic to a stream" },
-  { command: "unbind", description: "Remove this topic's stream binding" },
-  { command: "help", description: "Explain what this bot does" },
-];
+export const GROUP_COMMANDS = COMMANDS;
 
 /** GitHub events the hub turns into card updates. */
-export const GITHUB_EVENTS = [
-  "pull_request",
-  "pull_request_review",
-  "push",
-  "check_suite",
-  "check_run",
-  "workflow_run",
-  "status",
-  "release",
-  "deployment_status",
-  "issues",
-];
+export const GITHUB_EVENTS = [...HANDLED_EVENTS];
 
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 

@@ -13,14 +13,6 @@ import { senderPermission } from "./rights.ts";
 import { renderStatus } from "./status-reply.ts";
 import { type TopicRef, chatAgent, streamOfTopic, topicOf } from "./topics.ts";
 
-export const COMMANDS = [
-  { command: "status", description: "Show this topic's stream: card, last delivery, pending publish, errors" },
-  { command: "repin", description: "Republish the card now and pin it at the bottom (admins)" },
-  { command: "bind", description: "Bind this topic to a stream: /bind <stream> (admins)" },
-  { command: "unbind", description: "Remove this topic's /bind binding (admins)" },
-  { command: "help", description: "List the commands" },
-];
-
 const HELP = [
   "<b>tgk</b> keeps one pinned card per topic with the GitHub activity of its stream.",
   "",
