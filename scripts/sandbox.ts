@@ -60,7 +60,7 @@ export function sandboxStreams(): Record<string, { chat_id: number; message_thre
 async function waitForHealth(url: string, hub: ChildProcess): Promise<void> {
   const deadline = Date.now() + HUB_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (hub.exitCode !== null) throw new Error(`wrangler dev exited with code ${hub.exitCode} before the hub answered`);
+    if (hub.exitCode !== null) throw new Error(`wrangler dev exited with code ${hub.exitCode} before the hub responded`);
     try {
       const response = await fetch(`${url}/health`);
       if (response.ok) return;
@@ -69,7 +69,7 @@ async function waitForHealth(url: string, hub: ChildProcess): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`the hub did not answer ${url}/health within ${HUB_START_TIMEOUT_MS / 1000} s`);
+  throw new Error(`the hub did not respond on ${url}/health within ${HUB_START_TIMEOUT_MS / 1000} s`);
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

@@ -97,14 +97,14 @@ export async function emulatorPost(path: string, body: unknown): Promise<unknown
 
 export interface TopicView {
   chat: EmulatorChat;
-  /** Live (not deleted) bot messages in the topic that are pinned in it. */
+  /** Cards pinned in the topic. */
   pinnedCards: EmulatorMessage[];
   /** Live status cards in the topic: bot messages with the card's Refresh button. */
   botMessages: EmulatorMessage[];
   calls: EmulatorCall[];
 }
 
-/** The stream's topic as a user of the forum sees it. */
+/** Reads the stream's topic as a forum member would find it. */
 export async function viewTopic(stream: string): Promise<TopicView> {
   const binding = testStreams[stream];
   if (binding === undefined) throw new Error(`no test stream ${stream}`);
@@ -141,7 +141,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 
 /**
  * Waits until the stream's topic has settled on exactly one pinned card whose text passes `matches`
- * and no other bot message (the replaced card is deleted after the new one is pinned).
+ * and no other card (the replaced card is deleted after the new one is pinned).
  */
 export async function waitForCard(stream: string, matches: (text: string) => boolean, timeoutMs = 8_000): Promise<TopicView> {
   return eventually(

@@ -1,7 +1,6 @@
 /**
- * The runtime dies between sending the card and pinning it (wrangler dev killed with SIGKILL) and
- * starts again on the same storage: the topic must end with the card sent before the crash pinned,
- * no second card, and no delivery lost.
+ * The runtime dies during a repin (wrangler dev killed with SIGKILL) and starts again on the same
+ * storage. The topic must end with one pinned card, no second card, and no delivery lost.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
