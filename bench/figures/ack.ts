@@ -1,6 +1,6 @@
 /**
  * Figure 2: webhook acknowledgement latency, tgk against the floor Worker's bare 200 on the same
- * workerd. Latency is the client's time from sending the request to reading the whole answer.
+ * workerd. Latency is the client's time from sending the request to reading the whole response.
  */
 import { buildDelivery, percentile, postDelivery, round, runBounded } from "../lib/http.ts";
 

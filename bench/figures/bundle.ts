@@ -1,7 +1,7 @@
 /**
  * Figure 5: the deployable bundle from `wrangler deploy --dry-run` (offline, nothing uploaded) with
- * each package's share from esbuild's metafile, and the time a cold `wrangler dev` takes to answer
- * its first GET /health, tgk against the floor Worker.
+ * each package's share from esbuild's metafile, and the time a cold `wrangler dev` takes to respond
+ * to its first GET /health, tgk against the floor Worker.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

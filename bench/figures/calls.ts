@@ -17,8 +17,8 @@ interface Scenario {
 }
 
 /**
- * 50 streams sit in 10 chats of 5 topics: all topics of a chat share Telegram's limit of about 20
- * messages a minute, so 100 cards (a first card and a repin per stream) in one chat would take
+ * 50 streams sit in 10 chats of 5 topics, because all topics of a chat share Telegram's limit of about
+ * 20 messages a minute. In one chat, 100 cards (a first card and a repin per stream) would take
  * minutes however the hub behaves.
  */
 export const SCENARIOS: Scenario[] = [
@@ -37,14 +37,14 @@ export interface CallsResult {
   label: string;
   mode: PublishMode;
   deliveries_sent: number;
-  /** Answers by HTTP status, e.g. {"200": 990, "502": 10}. */
+  /** Response count by HTTP status, e.g. {"200": 990, "502": 10}. */
   answers: Record<string, number>;
   bot_api_calls: number;
   calls_by_method: Record<string, number>;
   too_many_requests: number;
   calls_per_delivery: number;
   send_ms: number;
-  /** Card mode: ms from the last answer until every stream had published and had no alarm left. */
+  /** Card mode: ms from the last response until every stream had published and had no alarm left. */
   settle_ms: number | null;
   settled: boolean;
 }

@@ -1,7 +1,7 @@
 /**
- * Figure 4: delivery-to-pinned-card latency. The card counts as shown when the emulator answers the
- * pinChatMessage call that pins the message whose text contains the awaited title; the time comes
- * from the emulator's call log, so polling adds nothing to it.
+ * Figure 4: delivery-to-pinned-card latency. The card counts as shown when the emulator responds to
+ * the pinChatMessage call that pins the message whose text contains the awaited title. The time
+ * comes from the emulator's call log, so the polling interval does not add to it.
  */
 import { BenchEmulator, type EmulatorCall, type EmulatorState, type StreamBindings, startHub } from "../lib/hub.ts";
 import { buildDelivery, percentile, postDelivery, round, sleep } from "../lib/http.ts";
@@ -33,7 +33,7 @@ export interface FreshnessResult extends FreshnessSetting {
     deliveries_per_trickle: number;
     first_card_ms: (number | null)[];
     max_first_card_to_max_wait: number | null;
-    /** Time between the card's sendMessage and pinChatMessage answers, per trickle. */
+    /** Time between the card's sendMessage and pinChatMessage responses, per trickle. */
     bot_api_ms: (number | null)[];
     late: number;
   };
@@ -81,7 +81,7 @@ async function measureSetting(emulator: BenchEmulator, setting: FreshnessSetting
   try {
     const timeoutMs = setting.max_wait_ms + 30_000;
 
-    // Bursts: deliveries back to back, then the time from the last answer to the pinned card.
+    // Bursts: deliveries back to back, then the time from the last response to the pinned card.
     const latencies: number[] = [];
     for (const [stream, binding] of Object.entries(burstStreams)) {
       let last = buildDelivery();

@@ -15,6 +15,8 @@ export interface StorageResult {
   /** deliveries_total and storage_bytes from the agent at each checkpoint reached. */
   checkpoints: { deliveries_total: number; storage_bytes: number; elapsed_ms: number }[];
   non_200: number;
+  /** Status and body (or connection error) of the first response other than 200. */
+  first_error?: string;
   reached_target: boolean;
   /** storage_bytes at the last checkpoint over storage_bytes at 1,000. */
   ratio_to_1000: number | null;
@@ -26,13 +28,16 @@ export async function measureStorage(hub: BenchHub, timeLimitMs: number): Promis
   const startedAt = performance.now();
   const checkpoints: StorageResult["checkpoints"] = [];
   let non200 = 0;
+  let firstError: string | undefined;
   let sent = 0;
   for (const checkpoint of CHECKPOINTS) {
     const remainingMs = timeLimitMs - (performance.now() - startedAt);
     if (remainingMs <= 0) break;
     const run = await runBounded(checkpoint - sent, CONCURRENCY, remainingMs, async () => {
       const result = await postDelivery(`${hub.url}/github/${stream}`, buildDelivery());
-      if (result.status !== 200) non200 += 1;
+      if (result.status === 200) return;
+      non200 += 1;
+      firstError ??= `${result.status}: ${result.error ?? ""}`;
     });
     sent += run.done;
     const status = await hub.streamStatus(stream);
@@ -47,6 +52,7 @@ export async function measureStorage(hub: BenchHub, timeLimitMs: number): Promis
     time_limit_ms: timeLimitMs,
     checkpoints,
     non_200: non200,
+    ...(firstError !== undefined ? { first_error: firstError } : {}),
     reached_target: (last?.deliveries_total ?? 0) >= TARGET_DELIVERIES,
     ratio_to_1000: first !== undefined && last !== undefined && first.deliveries_total >= 1_000 ? round(last.storage_bytes / first.storage_bytes) : null,
   };

@@ -1,9 +1,9 @@
 /**
  * The floor Worker for `npm run bench`.
  *
- * - `GET /health` and `POST /` read the request body and answer 200: the least a webhook receiver does.
+ * - `GET /health` and `POST /` read the request body and return 200: the least a webhook receiver does.
  * - `POST /do/<name>` writes one row (delivery id, body size, time) to the SQLite-backed Durable
- *   Object named `<name>` and answers 200: the least a receiver that stores each delivery does.
+ *   Object named `<name>` and returns 200: the least a receiver that stores each delivery does.
  *
  * It declares the few runtime types it uses itself, so bench/ type-checks with Node's types only.
  */

@@ -23,7 +23,7 @@ type Payload = Record<string, unknown> & { pull_request: Record<string, unknown>
 
 let basePayload: Payload | undefined;
 
-/** The first `pull_request` "opened" example of @octokit/webhooks-examples. */
+/** Loads the first `pull_request` "opened" example of @octokit/webhooks-examples, once. */
 function pullRequestExample(): Payload {
   if (basePayload !== undefined) return basePayload;
   const require = createRequire(import.meta.url);
@@ -54,6 +54,8 @@ export function buildDelivery(title?: string): { id: string; title: string; body
 export interface PostResult {
   status: number;
   latencyMs: number;
+  /** The start of the response body (or the connection error) when the status is not 200. */
+  error?: string;
 }
 
 /** POSTs one delivery and returns its status and the time to the full response (0 when the connection failed). */
@@ -70,10 +72,11 @@ export async function postDelivery(url: string, delivery: ReturnType<typeof buil
       },
       body: delivery.body,
     });
-    await response.arrayBuffer();
-    return { status: response.status, latencyMs: performance.now() - startedAt };
-  } catch {
-    return { status: 0, latencyMs: performance.now() - startedAt };
+    const text = await response.text();
+    const latencyMs = performance.now() - startedAt;
+    return response.status === 200 ? { status: 200, latencyMs } : { status: response.status, latencyMs, error: text.slice(0, 300) };
+  } catch (error) {
+    return { status: 0, latencyMs: performance.now() - startedAt, error: error instanceof Error ? error.message : String(error) };
   }
 }
 

@@ -10,7 +10,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const FLOOR_CONFIG = join(ROOT, "bench", "floor", "wrangler.jsonc");
 export const HUB_CONFIG = join(ROOT, "wrangler.jsonc");
 
-/** A cold `wrangler dev` on this 2-core machine needs well under this to answer /health. */
+/** A cold `wrangler dev` on this 2-core machine needs well under this to respond to GET /health. */
 const START_TIMEOUT_MS = 90_000;
 
 export function wranglerBin(): string {
@@ -45,7 +45,7 @@ export async function killGroup(child: ChildProcess, signal: NodeJS.Signals = "S
   clearTimeout(timer);
 }
 
-/** Starts `wrangler dev -c <config>` on 127.0.0.1:<port> and waits for GET /health to answer 200. */
+/** Starts `wrangler dev -c <config>` on 127.0.0.1:<port> and waits for GET /health to return 200. */
 export async function startDevServer(options: { config: string; port: number; persistTo: string; args?: string[] }): Promise<DevServer> {
   const url = `http://127.0.0.1:${options.port}`;
   const startedAt = performance.now();
@@ -69,7 +69,7 @@ export async function startDevServer(options: { config: string; port: number; pe
       detached: true,
     },
   );
-  // Output is drained so a full pipe never blocks the server; only the tail is kept for errors.
+  // Output is read as it arrives, so a full pipe cannot block the server. The last 50 chunks are kept for errors.
   const tail: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding("utf8");
@@ -88,7 +88,7 @@ export async function startDevServer(options: { config: string; port: number; pe
     if (healthy) break;
     if (Date.now() > deadline) {
       await killGroup(child, "SIGKILL");
-      throw new Error(`wrangler dev -c ${options.config} did not answer ${url}/health within ${START_TIMEOUT_MS / 1000} s`);
+      throw new Error(`wrangler dev -c ${options.config} did not respond on ${url}/health within ${START_TIMEOUT_MS / 1000} s`);
     }
     await sleep(25);
   }
