@@ -2,7 +2,7 @@
  * `POST /github[/<stream>]`: verifies a GitHub delivery, routes it to a stream and stores it in that
  * stream's topic agent before returning 2xx.
  */
-import type { Delivery } from "../agent/delivery.ts";
+import type { Delivery, IngestResult } from "../agent/delivery.ts";
 import { agentName } from "../agent/topic-agent.ts";
 import { type Config, isStreamName } from "../config.ts";
 import { errorResponse, json } from "../http.ts";
@@ -16,6 +16,27 @@ import { checkSignature } from "./signature.ts";
 
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
 const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
+
+/** Attempts per delivery at storing it in the agent, when the runtime marks the error retryable. */
+const MAX_INGEST_ATTEMPTS = 3;
+
+/**
+ * Stores the delivery in its stream's agent. A retryable Durable Object error (a broken connection,
+ * an object reset) is retried with a fresh stub, which is safe because ingest deduplicates by
+ * delivery id. An overloaded object is not retried, since retries would add to its load.
+ */
+async function ingest(env: Env, stream: string, delivery: Delivery): Promise<IngestResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    const agent = env.TOPIC_AGENT.get(env.TOPIC_AGENT.idFromName(agentName(stream)));
+    try {
+      return await agent.ingest(stream, delivery);
+    } catch (error) {
+      const flags = error as { retryable?: boolean; overloaded?: boolean };
+      if (flags.retryable !== true || flags.overloaded === true || attempt >= MAX_INGEST_ATTEMPTS) throw error;
+      log({ msg: "delivery store retried", level: "warn", delivery_id: delivery.id, event: delivery.event, stream, attempt, description: String(error) });
+    }
+  }
+}
 
 export async function handleGitHubWebhook(request: Request, env: Env, config: Config, pathStream: string | undefined): Promise<Response> {
   if (request.method !== "POST") {
@@ -91,10 +112,9 @@ export async function handleGitHubWebhook(request: Request, env: Env, config: Co
 
   if (config.publishMode === "relay") return relayDelivery(config, stream, delivery);
 
-  const agent = env.TOPIC_AGENT.get(env.TOPIC_AGENT.idFromName(agentName(stream)));
   let result;
   try {
-    result = await agent.ingest(stream, delivery);
+    result = await ingest(env, stream, delivery);
   } catch (error) {
     log({ msg: "delivery not stored", level: "error", delivery_id: deliveryId, event, action, stream, outcome: "error", description: String(error) });
     return errorResponse(503, "the delivery could not be stored; redeliver it from the webhook's Recent Deliveries");

@@ -41,8 +41,14 @@ const CHECKS_RESERVE_MS = 40_000;
  * Linux machine, so the bound leaves more than twice that as headroom.
  */
 const MAX_STORAGE_BYTES_PER_STREAM = 128 * 1024;
-/** Allowed ratio of the mean workerd RSS over the last third of samples to the first third. */
-const MAX_RSS_GROWTH = 1.5;
+/**
+ * Allowed ratio of workerd's RSS growth over the last third of the send phase to its growth over
+ * the first third. workerd under `wrangler dev` keeps memory after each request even for a Worker
+ * that only reads the body (measured with bench/floor: 222 MB to 1,069 MB over 12,000 requests,
+ * adding 442, 264 and 110 MB per 4,000), so absolute RSS rises for any Worker. A leak in the hub
+ * would add the same amount per delivery throughout; growth that slows down is the runtime's.
+ */
+const MAX_RSS_GROWTH_RATIO = 0.6;
 /**
  * Shorter publish timing than the defaults (2 s, 15 s) so the run converges within minutes.
  * TGK_LOAD_LOG_LEVEL sets the hub's LOG_LEVEL; at "info" the secret check reads one line per delivery.
@@ -322,12 +328,12 @@ async function run(): Promise<void> {
     const samples = sampler.samples.slice(0, loadSampleCount);
     const idleRss = sampler.samples.at(-1) ?? Number.NaN;
     const third = Math.floor(samples.length / 3);
-    const firstMean = third > 0 ? mean(samples.slice(0, third)) : Number.NaN;
-    const lastMean = third > 0 ? mean(samples.slice(-third)) : Number.NaN;
+    const firstGrowth = third > 0 ? samples[third]! - samples[0]! : Number.NaN;
+    const lastGrowth = third > 0 ? samples.at(-1)! - samples[samples.length - 1 - third]! : Number.NaN;
     record(
       "workerd memory stable",
-      third > 0 && lastMean <= firstMean * MAX_RSS_GROWTH,
-      `${samples.length} samples, first third ${megabytes(firstMean)}, last third ${megabytes(lastMean)}, bound ×${MAX_RSS_GROWTH}`,
+      third > 0 && lastGrowth <= Math.max(firstGrowth, 0) * MAX_RSS_GROWTH_RATIO,
+      `${samples.length} samples, growth over the first third ${megabytes(firstGrowth)}, over the last third ${megabytes(lastGrowth)}, bound ×${MAX_RSS_GROWTH_RATIO} of the first`,
     );
 
     const tooMany = state.calls.filter((call) => call.error_code === 429);
