@@ -28,7 +28,7 @@ export interface PublishRecord {
   pinned_at?: number;
   /** The card being published: "sending" before sendMessage returns, "sent" once it has an id. */
   in_flight?: { phase: "sending" | "sent"; card: string; revision: number; message_id?: number; started_at: number };
-  /** Earlier cards still to unpin and delete. */
+  /** Earlier cards still to delete. */
   stale_message_ids: number[];
   /** Counts state changes; the card shows `published_revision`. */
   revision: number;

@@ -1,5 +1,5 @@
 /**
- * One atomic repin: send the new card, pin it, then unpin and delete the cards it replaces.
+ * One atomic repin: send the new card, pin it, then delete the cards it replaces.
  *
  * The publish record is written before and after each Bot API call, and always re-read after an
  * await, because deliveries can be stored while a call is in flight (a fetch opens the input gate).
@@ -38,9 +38,9 @@ export interface RepinInput {
   budget: SendBudget;
 }
 
-// NOTE: a repin costs five Bot API calls (send, pin, unpin and delete the old card, and the bot
-// deleting the pin's service message) whatever the burst size, so calls per delivery reach the
-// 0.05 target only when a debounce window gathers more than 100 deliveries (docs/benchmarks.md).
+// NOTE: a repin costs four Bot API calls (send, pin, delete the old card, and the bot deleting the
+// pin's service message) whatever the burst size, so calls per delivery stay under 0.05 only when
+// a debounce window gathers more than 80 deliveries (docs/benchmarks.md).
 
 /** A card deleted by hand between send and pin is sent again, at most this many times per run. */
 const MAX_SENDS_PER_RUN = 3;
@@ -116,13 +116,16 @@ export async function repin(input: RepinInput): Promise<RepinResult> {
     published = pinnedId;
   }
 
-  // Remove the cards this one replaced. "Not found" counts as done, so a card deleted by hand or
-  // a retry after a crash between unpin and delete finishes cleanly.
+  // Remove the cards this one replaced. Deleting a pinned message unpins it too, so unpin is only
+  // needed for a card Telegram will not delete (the bot's own messages become undeletable after
+  // 48 hours). "Not found" counts as done, so a card deleted by hand or a retry after a crash
+  // finishes cleanly.
   for (const staleId of [...store.readPublish().stale_message_ids]) {
-    const unpinned = await api.unpinChatMessage(target, staleId);
-    if (!unpinned.ok && unpinned.failure.kind !== "already_done") return { status: "failed", failure: unpinned.failure };
     const deleted = await api.deleteMessage(target, staleId);
-    if (!deleted.ok && deleted.failure.kind !== "already_done" && deleted.failure.kind !== "message_gone") {
+    if (!deleted.ok && deleted.failure.kind === "undeletable") {
+      const unpinned = await api.unpinChatMessage(target, staleId);
+      if (!unpinned.ok && unpinned.failure.kind !== "already_done") return { status: "failed", failure: unpinned.failure };
+    } else if (!deleted.ok && deleted.failure.kind !== "already_done" && deleted.failure.kind !== "message_gone") {
       return { status: "failed", failure: deleted.failure };
     }
     update(store, (r) => {

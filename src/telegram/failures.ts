@@ -15,6 +15,8 @@ export type FailureKind =
   | "already_done"
   /** The message to pin or edit no longer exists: send a new one. */
   | "message_gone"
+  /** The message exists but cannot be deleted, e.g. the bot's own message after 48 hours. */
+  | "undeletable"
   /** The group became a supergroup: retry at `migrate_to_chat_id`. */
   | "migrated"
   /** Rights, membership, closed or deleted topic: needs a person; retry later without losing state. */
@@ -38,7 +40,6 @@ const ALREADY_DONE = [
   "message to unpin not found",
   "message to delete not found",
   "message is not modified",
-  "message can't be deleted",
 ];
 const MESSAGE_GONE = ["message to pin not found", "message to edit not found", "message to reply not found"];
 const BLOCKED = [
@@ -69,6 +70,7 @@ export function classifyFailure(
   if (error_code === 0 || error_code >= 500) return { ...failure, kind: "unavailable" };
   if (error_code === 401) return { ...failure, kind: "unauthorized" };
   if (ALREADY_DONE.some((text) => description.includes(text))) return { ...failure, kind: "already_done" };
+  if (description.includes("message can't be deleted")) return { ...failure, kind: "undeletable" };
   if (MESSAGE_GONE.some((text) => description.includes(text))) return { ...failure, kind: "message_gone" };
   if (error_code === 403 || BLOCKED.some((text) => description.includes(text))) return { ...failure, kind: "blocked" };
   return { ...failure, kind: "rejected" };

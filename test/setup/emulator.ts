@@ -9,7 +9,7 @@ import type { TestStreamBinding } from "../provided-context.d.ts";
 /** Streams the workerd tests may use; each gets its own forum chat with one topic. */
 export const TEST_STREAM_NAMES = [
   "webhook", "examples", "burst", "race", "order", "faults-429", "faults-5xx", "faults-hang", "faults-deleted",
-  "faults-rights", "faults-closed", "faults-unpinned", "card", "repin", "dedupe", "faults-kicked", "faults-storm",
+  "faults-rights", "faults-closed", "faults-unpinned", "card", "repin", "dedupe", "faults-kicked", "faults-storm", "faults-undeletable",
   "bot-status", "bot-repin", "bot-refresh", "bot-general", "bad-input",
 ];
 

@@ -164,6 +164,24 @@ describe("repin under Telegram faults", () => {
     expect(view.botMessages).toHaveLength(1);
   });
 
+  it("unpins an old card it cannot delete", async () => {
+    const stream = "faults-undeletable";
+    await openPullRequest(stream, 1, "Old card");
+    const first = await waitForCard(stream, (text) => text.includes("Old card"));
+    // Telegram refuses to delete a bot's message after 48 hours.
+    await fault(stream, { method: "deleteMessage", error_code: 400, description: "Bad Request: message can't be deleted" });
+    await openPullRequest(stream, 2, "New card");
+
+    const view = await eventually(async () => {
+      const current = await viewTopic(stream);
+      const settled = current.pinnedCards.length === 1 && current.pinnedCards[0]!.text.includes("New card");
+      const oldCard = current.botMessages.find((m) => m.message_id === first.pinnedCards[0]!.message_id);
+      return settled && oldCard !== undefined && (await agent(stream).status(stream)).pending_deliveries === 0 ? current : undefined;
+    });
+    expect(view.pinnedCards.map((m) => m.message_id)).not.toContain(first.pinnedCards[0]!.message_id);
+    expect(view.calls.filter((c) => c.method === "unpinChatMessage" && c.ok)).toHaveLength(1);
+  });
+
   it("records lost pin rights and recovers on /repin", async () => {
     const stream = "faults-rights";
     const { chat_id } = testStreams[stream]!;
