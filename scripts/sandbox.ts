@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -182,7 +183,11 @@ Environment: TGK_HUB_PORT and TGK_EMULATOR_PORT set the same ports.`);
   }
 
   console.log("Starting the tgk sandbox (wrangler dev and the Telegram emulator)...");
-  const sandbox = await startSandbox({ hubPort: Number(values.port), emulatorPort: Number(values["emulator-port"]) });
+  // The emulator's forum starts empty on every run, so the hub's state starts empty too: a card id
+  // kept from an earlier run would name another message in the new forum.
+  const persistTo = join(ROOT, ".wrangler", "sandbox");
+  await rm(persistTo, { recursive: true, force: true });
+  const sandbox = await startSandbox({ hubPort: Number(values.port), emulatorPort: Number(values["emulator-port"]), persistTo });
   console.log(`
 tgk sandbox is running.
   Hub:               ${sandbox.hubUrl}  (GitHub: POST /github/<stream>, Telegram: POST /telegram)
@@ -190,7 +195,7 @@ tgk sandbox is running.
   Forum:             "tgk sandbox" (chat ${SANDBOX_CHAT_ID}), topics ${Object.entries(SANDBOX_TOPICS).map(([name, id]) => `${name} (${id})`).join(", ")}
   GitHub secret:     ${SANDBOX_GITHUB_SECRET}
   Telegram secret:   ${SANDBOX_TELEGRAM_SECRET}
-Try: npx tgk hook simulate mobile-app --pr 1 --action opened
+Try: npx tgk hook simulate mobile-app --pr 1 --action opened${sandbox.hubUrl.endsWith(":8787") ? "" : ` --url ${sandbox.hubUrl}`}
 Press Ctrl-C to stop.`);
 
   let stopping = false;
@@ -199,6 +204,7 @@ Press Ctrl-C to stop.`);
     stopping = true;
     console.log("\nStopping the sandbox...");
     await sandbox.stop();
+    console.log("Sandbox stopped.");
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

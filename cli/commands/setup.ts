@@ -112,7 +112,7 @@ export const setupGithub: Command = {
     const streams = stageVars(readWranglerConfig(findProjectRoot(cwd)).config, stage).STREAMS;
     const known = typeof streams === "object" && streams !== null ? Object.keys(streams) : [];
     if (!known.includes(stream)) {
-      out.note(`warning: stream ${stream} is not in STREAMS (${known.length > 0 ? known.join(", ") : "none configured"}); the hub will reject its deliveries until it is added.`);
+      out.note(`warning: stream ${stream} is not in STREAMS (${known.length > 0 ? known.join(", ") : "none configured"}); the hub stores its deliveries but publishes no card until it is added there or bound with /bind.`);
     }
     if (/^https?:\/\/(127\.|localhost|\[::1\])/.test(payloadUrl)) {
       out.note("warning: GitHub cannot deliver to a loopback address; pass --url with the deployed hub's URL.");

@@ -184,6 +184,12 @@ export function buildEvent(action: SimulateAction, target: SimulateTarget, date:
       headCommit.message = `Update ${target.branch}`;
       headCommit.url = `https://github.com/${target.repository}/commit/${after}`;
       payload.commits = [structuredClone(headCommit)];
+      // A push to an existing branch, received now: GitHub puts the receive time in
+      // repository.pushed_at (epoch seconds), and the hub orders pushes by it.
+      payload.created = false;
+      payload.deleted = false;
+      payload.forced = false;
+      record(payload.repository).pushed_at = Math.floor(Date.now() / 1000);
       return { event: "push", payload, headSha: after };
     }
 
