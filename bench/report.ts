@@ -66,7 +66,7 @@ function callsSection(calls: CallsResult[]): string[] {
     "Bursts of signed `pull_request` deliveries, 8 in flight at once, each scenario in forum chats of its own so the",
     "emulator's call log is counted by chat id. In card mode every stream first gets one delivery and its first card,",
     "and only calls after that count, because a card already pinned is the usual case: a repin then costs sendMessage,",
-    "pinChatMessage, unpinChatMessage and deleteMessage for the old card, and deleteMessage for the pin's service",
+    "pinChatMessage, deleteMessage for the old card (which unpins it too), and deleteMessage for the pin's service",
     "message. Relay mode (`PUBLISH_MODE=relay`, one message per delivery) runs against its own emulator and hub. The",
     "emulator allows 20 sends per chat per minute and answers 429 beyond that, like Telegram. DEBOUNCE_MS and",
     "MAX_WAIT_MS are the defaults, 2000 and 15000.",
@@ -245,9 +245,9 @@ function misses(report: BenchReport): string[] {
     const perStream = result.key.startsWith("spread") ? " Each of the 50 streams receives only 20 deliveries, and every" : " Every";
     found.push(
       `- ${result.label}: ${result.calls_per_delivery} card calls per delivery, not under the ${CALLS_PER_DELIVERY_TARGET} target.${perStream}` +
-        " repin costs a fixed set of calls (src/agent/repin.ts: sendMessage, pinChatMessage, then unpinChatMessage and" +
-        " deleteMessage for the old card, and the bot's deleteMessage of the pin's service message in src/bot/webhook.ts)," +
-        " so calls per delivery is those 5 calls over the deliveries one stream receives per debounce window.",
+        " repin costs a fixed set of calls (src/agent/repin.ts: sendMessage, pinChatMessage, then deleteMessage for the" +
+        " old card, and the bot's deleteMessage of the pin's service message in src/bot/webhook.ts)," +
+        " so calls per delivery is those 4 calls over the deliveries one stream receives per debounce window.",
     );
   }
   for (const run of ["sequential", "concurrent"] as const) {
