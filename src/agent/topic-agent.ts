@@ -67,7 +67,7 @@ export class TopicAgent extends DurableObject<Env> {
 
     // No await between these writes, so they commit together.
     // NOTE: every delivery parses and rewrites the whole state document; with 16 deliveries in flight
-    // this puts acknowledgement p50 at about 2.3x a Worker that writes one row (docs/benchmarks.md).
+    // this puts acknowledgement p50 at 2.2 to 2.3x a Worker that writes one row (docs/benchmarks.md).
     const isNew = this.#store.rememberDelivery(delivery.id, delivery.event, delivery.received_at);
     if (isNew) {
       const state = this.#store.readState();
