@@ -1,4 +1,4 @@
-/** JSON responses shared by both webhooks. Every error body says what is wrong. */
+/** JSON responses shared by both webhooks. Every error body states what is wrong. */
 
 export function json(status: number, body: Record<string, unknown>, headers?: Record<string, string>): Response {
   return new Response(JSON.stringify(body), {

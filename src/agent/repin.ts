@@ -38,9 +38,9 @@ export interface RepinInput {
   budget: SendBudget;
 }
 
-// NOTE: a repin costs four Bot API calls (send, pin, delete the old card, and the bot deleting the
-// pin's service message) whatever the burst size, so calls per delivery stay under 0.05 only when
-// a debounce window gathers more than 80 deliveries (docs/benchmarks.md).
+// NOTE: a repin costs four Bot API calls whatever the burst size: send, pin, delete the old card,
+// and the bot deleting the pin's service message. Calls per delivery therefore stay under 0.05 only
+// when a debounce window gathers more than 80 deliveries (docs/benchmarks.md).
 
 /** A card deleted by hand between send and pin is sent again, at most this many times per run. */
 const MAX_SENDS_PER_RUN = 3;

@@ -18,7 +18,7 @@ export interface PullRequestFacts {
   action?: string;
 }
 
-/** A pull_request delivery built on GitHub's "opened" example. */
+/** Builds a pull_request delivery on GitHub's "opened" example. */
 export function pullRequestPayload(facts: PullRequestFacts): Payload {
   const payload = example("pull_request", (p) => p.action === "opened");
   payload.action = facts.action ?? "opened";
@@ -33,7 +33,7 @@ export function pullRequestPayload(facts: PullRequestFacts): Payload {
   return payload;
 }
 
-/** A pull_request_review delivery for the same pull request, built on GitHub's example. */
+/** Builds a pull_request_review delivery for the same pull request on GitHub's example. */
 export function reviewPayload(facts: PullRequestFacts, reviewer: string, state: "approved" | "changes_requested", submittedAt: string): Payload {
   const payload = example("pull_request_review", (p) => p.action === "submitted");
   const pull = pullRequestPayload(facts);
@@ -44,7 +44,7 @@ export function reviewPayload(facts: PullRequestFacts, reviewer: string, state: 
   return payload;
 }
 
-/** A push delivery to `branch` of the same repository, built on GitHub's example. */
+/** Builds a push delivery to `branch` of the same repository on GitHub's example. */
 export function pushPayload(repository: Payload, branch: string, after: string, pushedAtSeconds: number, message: string): Payload {
   const payload = example("push", (p) => !p.deleted && p.head_commit !== null);
   payload.repository = { ...repository, pushed_at: pushedAtSeconds };
