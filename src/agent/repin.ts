@@ -4,7 +4,7 @@
  * The publish record is written before and after each Bot API call, and always re-read after an
  * await, because deliveries can be stored while a call is in flight (a fetch opens the input gate).
  * Resuming from any step therefore never pins two cards, never loses the pinned id and never
- * drops state: a card that was sent but not pinned is pinned on the next run instead of being sent
+ * drops state. A card that was sent but not pinned is pinned on the next run instead of being sent
  * again, and the previous card stays in the stale list until it is gone.
  */
 import type { BotApi, BotApiFailure, CallContext } from "../telegram/bot-api.ts";
