@@ -1,8 +1,8 @@
 /** Deliveries, signing, ports and bounded request loops for the benchmark. */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
+import { freePort, signBody } from "../../scripts/loopback.ts";
 
 export const GITHUB_SECRET = "sandbox-github-secret";
 
@@ -10,14 +10,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port on 127.0.0.1");
-  return address.port;
-}
+export { freePort };
 
 type Payload = Record<string, unknown> & { pull_request: Record<string, unknown> };
 
@@ -48,7 +41,7 @@ export function buildDelivery(title?: string): { id: string; title: string; body
   const updatedAt = new Date(Date.UTC(2030, 0, 1) + sequence * 1_000).toISOString();
   const payload = { ...base, pull_request: { ...base.pull_request, title: finalTitle, updated_at: updatedAt } };
   const body = JSON.stringify(payload);
-  return { id: randomUUID(), title: finalTitle, body, signature: `sha256=${createHmac("sha256", GITHUB_SECRET).update(body).digest("hex")}` };
+  return { id: randomUUID(), title: finalTitle, body, signature: signBody(body, GITHUB_SECRET) };
 }
 
 export interface PostResult {

@@ -2,20 +2,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CallRecord } from "../../emulator/core.ts";
 import { startEmulator, type RunningEmulator } from "../../emulator/server.ts";
 import { type Sandbox, startSandbox } from "../../scripts/sandbox.ts";
 import { freePort, sleep } from "./http.ts";
 
 export type StreamBindings = Record<string, { chat_id: number; message_thread_id: number }>;
 
-export interface EmulatorCall {
-  method: string;
-  ok: boolean;
-  error_code: number | null;
-  at: string;
-  chat_id?: number;
-  message_id?: number;
-}
+/** One Bot API call in the emulator's call log. */
+export type EmulatorCall = CallRecord;
 
 export interface EmulatorMessage {
   message_id: number;

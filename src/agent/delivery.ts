@@ -125,7 +125,7 @@ export interface Delivery {
   change?: Change;
 }
 
-/** What the agent returns once a delivery is stored. */
+/** Result of storing one delivery in the agent. */
 export interface IngestResult {
   duplicate: boolean;
   /** When the alarm will publish the card, epoch milliseconds. */

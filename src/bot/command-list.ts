@@ -1,6 +1,6 @@
 /**
  * The bot's group commands as setMyCommands registers them. Plain data with no imports, so the
- * CLI (`tgk setup telegram`) registers the same list the Worker answers.
+ * CLI (`tgk setup telegram`) registers the same list the Worker handles.
  */
 export const COMMANDS = [
   { command: "status", description: "Show this topic's stream: card, last delivery, pending publish, errors" },

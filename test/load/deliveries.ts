@@ -1,5 +1,5 @@
 /** Signed pull_request deliveries for the load test, built on GitHub's own "opened" example. */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import examples from "@octokit/webhooks-examples/api.github.com/index.json" with { type: "json" };
 
 type Payload = Record<string, any>;
@@ -52,7 +52,4 @@ export function deliveryBody(planned: PlannedDelivery): string {
   return JSON.stringify(payload);
 }
 
-/** Returns the X-Hub-Signature-256 value GitHub sends: HMAC-SHA256 of the raw body, hex. */
-export function signBody(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
+export { signBody } from "../../scripts/loopback.ts";

@@ -8,7 +8,7 @@
  * secret reaches the hub's output. Exits 0 only when every check passes. `npm run test:load`.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { freePort } from "../../scripts/loopback.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SANDBOX_BOT } from "../../emulator/sandbox.ts";
@@ -91,15 +91,6 @@ const checks: Check[] = [];
 function record(name: string, passed: boolean, detail: string): void {
   checks.push({ name, passed, detail });
   console.log(`${passed ? "PASS" : "FAIL"} ${name}: ${detail}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("could not find a free port on 127.0.0.1");
-  return address.port;
 }
 
 async function requestJson<T>(url: string, init?: RequestInit): Promise<T> {

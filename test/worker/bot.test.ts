@@ -25,7 +25,7 @@ interface Sent {
   message: { message_id: number; chat: { id: number } };
 }
 
-/** A user writes `text` in the chat; the update Telegram would deliver is posted to the Worker. */
+/** Writes `text` in the chat as a user and posts the update Telegram would deliver to the Worker. */
 async function say(chatId: number, text: string, options: { thread?: number; from?: object; senderChat?: number; replyTo?: number } = {}): Promise<Sent> {
   const sent = (await emulatorPost("send", {
     chat_id: chatId,

@@ -1,5 +1,5 @@
 /**
- * The atomic repin as a forum member sees it: bursts, concurrent deliveries and Telegram faults
+ * The atomic repin as a forum member finds it: bursts, concurrent deliveries and Telegram faults
  * all end in exactly one pinned card that shows every delivery.
  */
 import { env, runInDurableObject } from "cloudflare:test";

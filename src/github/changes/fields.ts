@@ -10,7 +10,9 @@ export function object(value: unknown): JsonObject | undefined {
 }
 
 export function text(value: unknown, fallback = ""): string {
-  return typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback;
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  return fallback;
 }
 
 export function integer(value: unknown): number | undefined {

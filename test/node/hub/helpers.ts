@@ -1,19 +1,8 @@
 /** Helpers for tests that run the real hub under `wrangler dev` and talk to it over HTTP. */
-import { createHmac, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
+import { randomUUID } from "node:crypto";
+import { freePort, signBody } from "../../../scripts/loopback.ts";
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
-
-export function signBody(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
+export { freePort, signBody };
 
 export async function postDelivery(
   hubUrl: string,
